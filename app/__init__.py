@@ -1,0 +1,57 @@
+"""The Flask application factory."""
+
+from flask import Flask
+
+from config import Config
+
+
+def create_app(config: type[Config] | Config = Config) -> Flask:
+    """Build the app: extensions, blueprints, error pages, CLI, and its bound Celery app."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    from worker.app import celery_init_app
+
+    celery_init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import csrf, db, login_manager, migrate
+    from surveys.settings import Settings
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    app.extensions["kaiku_settings"] = Settings.from_mapping(app.config)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.extensions import csrf
+    from app.insights import bp as insights_bp
+    from app.respond import bp as respond_bp
+
+    csrf.exempt(api_bp)  # bearer-key API: no cookies, so no CSRF to forge
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(insights_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

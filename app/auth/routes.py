@@ -1,0 +1,1 @@
+from app.auth import bp  # noqa: F401

@@ -1,0 +1,7 @@
+"""Flask CLI commands."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    pass

@@ -1,0 +1,45 @@
+"""Error pages and JSON errors: a clear 4xx for what a user got wrong, a rolled-back 500."""
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+from surveys.errors import KaikuError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(KaikuError)
+    def domain_error(exc: KaikuError):
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error_body(exc.code, exc.message, exc.fields)), exc.status
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        if wants_json():
+            return jsonify(error_body(code, exc.description or exc.name)), exc.code
+        return render_template(
+            "error.html", status=exc.code, message=exc.description or exc.name
+        ), exc.code
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        message = "Something went wrong on our side; nothing you sent was lost if it was saved."
+        if wants_json():
+            return jsonify(error_body("server_error", "Internal server error.")), 500
+        return render_template("error.html", status=500, message=message), 500

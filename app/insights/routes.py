@@ -1,0 +1,1 @@
+from app.insights import bp  # noqa: F401

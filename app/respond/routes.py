@@ -1,0 +1,1 @@
+from app.respond import bp  # noqa: F401

@@ -1,0 +1,99 @@
+"""Kaiku configuration: one class per deployment, every value read from the environment.
+
+This is the only module that reads the environment. Defaults are the embedded set-up: SQLite
+under ``instance/`` and a local Redis that may or may not be there (see ``worker/``).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kaiku.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = _env("REDIS_URL", "redis://127.0.0.1:6379/0")
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = _env_int("SMTP_PORT", 25)
+    SMTP_USER = _env("SMTP_USER")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
+    MAIL_FROM = _env("MAIL_FROM", "Kaiku <feedback@localhost>")
+
+    # Request bodies past this answer 413 before any view runs.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    WTF_CSRF_TIME_LIMIT = 24 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    INVITATION_TTL_DAYS = _env_int("INVITATION_TTL_DAYS", 30)
+    RESCUE_DUE_HOURS = _env_int("RESCUE_DUE_HOURS", 24)
+    SWEEP_AFTER_SECONDS = _env_int("SWEEP_AFTER_SECONDS", 60)
+    SWEEP_EVERY_SECONDS = _env_int("SWEEP_EVERY_SECONDS", 30)
+
+    # "auto": eager when REDIS_URL does not answer (the demo); "1": always eager; "0": never.
+    CELERY_EAGER = _env("CELERY_EAGER", "0")
+    CELERY = {
+        "broker_url": REDIS_URL,
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 4,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "broker_connection_retry_on_startup": True,
+        # A request must not hang on a dead broker: the answer is committed and the sweeper
+        # re-enqueues it, so publishing gives up fast.
+        "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+        "broker_transport_options": {"socket_connect_timeout": 1, "visibility_timeout": 3600},
+        "timezone": "UTC",
+    }
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        if not _env("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production (see README: Production).")
+        self.SECRET_KEY = _env("SECRET_KEY")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    # A file, not :memory:, so that every connection (threads, a worker) sees the same data.
+    SQLALCHEMY_DATABASE_URI = _env(
+        "TEST_DATABASE_URL", f"sqlite:///{Path(tempfile.gettempdir()) / 'kaiku-test.db'}"
+    )
+    REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    BASE_URL = "http://kaiku.test"
+    SMTP_HOST = None
+    WTF_CSRF_ENABLED = False
+    CELERY_EAGER = "1"
+    CELERY = {**Config.CELERY, "broker_url": REDIS_URL}
+
+
+def config_from_env() -> type[Config] | Config:
+    """The configuration named by KAIKU_ENV: ``production`` or the embedded default."""
+    if _env("KAIKU_ENV") == "production":
+        return ProductionConfig()
+    return Config

@@ -1,0 +1,73 @@
+"""Invitations: create one with its secret link, and find it again from the link's token."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from surveys import clock
+from surveys.errors import InvitationExpiredError, NotFoundError, ValidationError
+from surveys.models import Customer, Invitation, Survey
+from surveys.settings import Settings
+from surveys.tokens import hash_token, new_token
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str  # the only time the raw token exists; it is never stored
+
+    def url(self, settings: Settings) -> str:
+        return answer_url(settings, self.token)
+
+
+def answer_url(settings: Settings, token: str, score: int | None = None) -> str:
+    """The respondent's link; with ``score``, the link behind one email button."""
+    url = f"{settings.base_url}/s/{token}"
+    return url if score is None else f"{url}?score={score}"
+
+
+def create_invitation(
+    session: Session,
+    survey: Survey,
+    customer: Customer,
+    settings: Settings,
+    *,
+    channel: str = "email",
+) -> NewInvitation:
+    """Add an invitation of ``customer`` to ``survey`` with a fresh token; flushes.
+
+    :raises ValidationError: the survey is paused.
+    """
+    if not survey.active:
+        raise ValidationError("This survey is paused.", fields={"survey": "paused"})
+    token = new_token()
+    invitation = Invitation(
+        survey=survey,
+        customer=customer,
+        token_hash=hash_token(token),
+        channel=channel,
+        expires_at=clock.now() + settings.invitation_ttl,
+    )
+    session.add(invitation)
+    session.flush()
+    return NewInvitation(invitation, token)
+
+
+def find_invitation(session: Session, token: str, *, allow_expired: bool = False) -> Invitation:
+    """The invitation behind a link token.
+
+    :raises NotFoundError: no such token.
+    :raises InvitationExpiredError: the invitation expired unanswered.
+    """
+    if not token or len(token) > 128:
+        raise NotFoundError("This link is not valid.")
+    invitation = session.scalars(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).one_or_none()
+    if invitation is None:
+        raise NotFoundError("This link is not valid.")
+    expired = invitation.status == "expired" or invitation.expires_at < clock.now()
+    if expired and not allow_expired:
+        raise InvitationExpiredError("This survey has closed.")
+    return invitation

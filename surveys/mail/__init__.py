@@ -1,0 +1,1 @@
+"""Placeholder: composing and delivering email (being written)."""

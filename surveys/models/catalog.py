@@ -1,0 +1,35 @@
+"""Survey definitions: what is asked, of which kind, in both languages."""
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from surveys.models.base import Base, utcnow
+
+KINDS = ("nps", "csat", "ces")
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Public, unguessable key for the embed widget; the numeric id stays internal.
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    question_en: Mapped[str] = mapped_column(Text)
+    question_fi: Mapped[str] = mapped_column(Text)
+    comment_prompt_en: Mapped[str] = mapped_column(Text)
+    comment_prompt_fi: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def question(self, locale: str) -> str:
+        return self.question_fi if locale == "fi" else self.question_en
+
+    def comment_prompt(self, locale: str) -> str:
+        return self.comment_prompt_fi if locale == "fi" else self.comment_prompt_en
+
+    def __repr__(self) -> str:
+        return f"<Survey {self.id} {self.kind} {self.name!r}>"

@@ -1,0 +1,62 @@
+"""Responses: the answer to one invitation, and what the pipeline made of it."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveys.models.base import Base, utcnow
+from surveys.models.catalog import Survey
+from surveys.models.customers import Customer
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    __table_args__ = (
+        Index("ix_responses_survey_answered", "survey_id", "answered_at"),
+        # The sweeper's scan: unprocessed rows only.
+        Index("ix_responses_unprocessed", "processed_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(16), default="email")
+    # The customer's lifecycle stage when they answered, so reports can slice by it.
+    stage: Mapped[str | None] = mapped_column(String(20))
+    category: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))
+    sentiment_polarity: Mapped[float | None]
+    sentiment_label: Mapped[str | None] = mapped_column(String(8))
+    # Bumped by every change of score or comment; processing only commits what it read.
+    revision: Mapped[int] = mapped_column(default=1)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None]
+
+    survey: Mapped[Survey] = relationship(lazy="joined")
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    themes: Mapped[list["ResponseTheme"]] = relationship(
+        cascade="all, delete-orphan", order_by="ResponseTheme.theme", lazy="selectin"
+    )
+
+    @property
+    def theme_names(self) -> list[str]:
+        return [t.theme for t in self.themes]
+
+    def __repr__(self) -> str:
+        return f"<Response {self.id} score={self.score}>"
+
+
+class ResponseTheme(Base):
+    __tablename__ = "response_themes"
+    __table_args__ = (UniqueConstraint("response_id", "theme"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    theme: Mapped[str] = mapped_column(String(40), index=True)

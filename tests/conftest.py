@@ -1,0 +1,71 @@
+"""Shared fixtures: the app on the test database, a plain session, a client, factories.
+
+The database is TEST_DATABASE_URL (PostgreSQL in CI) or a SQLite file. Tests clean up by deleting
+rows, not by rolling back a wrapping transaction, so a live worker sees what a test committed.
+Tests hold no app context while they use the client: each request gets its own, as in production.
+"""
+
+import os
+
+import pytest
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+from surveys import clock
+from surveys.models import Base
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str) -> None:
+    """Skip a real-service test on a developer's machine; fail it in CI, where it must run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must run the real-service tests)", pytrace=False)
+    pytest.skip(reason)
+
+
+def wipe(engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(delete(table))
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def engine(app):
+    app.extensions["celery"].set_default()
+    with app.app_context():
+        engine = db.engine
+    yield engine
+    wipe(engine)
+    clock.set_source(None)
+
+
+@pytest.fixture
+def session(engine):
+    """A session of the test's own, like any other client of the database."""
+    with Session(bind=engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app, engine):
+    return app.test_client()
+
+
+@pytest.fixture
+def settings(app):
+    return app.extensions["kaiku_settings"]

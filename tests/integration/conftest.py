@@ -1,0 +1,152 @@
+"""Real services: PostgreSQL (TEST_DATABASE_URL), Redis (TEST_REDIS_URL), a Celery worker process
+and an HTTP server. Missing services skip these tests on a developer's machine and fail them in CI.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from app import create_app
+from config import TestConfig
+from tests.conftest import unavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        unavailable("TEST_DATABASE_URL does not name a PostgreSQL database")
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except sa.exc.OperationalError as exc:
+        unavailable(f"PostgreSQL at TEST_DATABASE_URL does not answer: {exc}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        unavailable("TEST_REDIS_URL is not set")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as exc:
+        unavailable(f"Redis at TEST_REDIS_URL does not answer: {exc}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="session")
+def live_config(pg_url, redis_url, live_port):
+    class LiveConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = pg_url
+        REDIS_URL = redis_url
+        BASE_URL = f"http://127.0.0.1:{live_port}"
+        CELERY_EAGER = "0"
+        CELERY = {**TestConfig.CELERY, "broker_url": redis_url}
+
+    return LiveConfig
+
+
+@pytest.fixture(scope="session")
+def live_app(app, live_config):
+    """An app on PostgreSQL whose tasks go to Redis (not eager); the schema comes from ``app``."""
+    return create_app(live_config)
+
+
+@pytest.fixture
+def live(live_app, engine):
+    """Use the live app for this test: its Celery app is the default, rows are wiped after."""
+    live_app.extensions["celery"].set_default()
+    yield live_app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app, live_port):
+    """The live app served over HTTP by a threaded server; yields its base URL."""
+    server = make_server("127.0.0.1", live_port, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{live_port}"
+    server.shutdown()
+
+
+def worker_env(live_config) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": live_config.SQLALCHEMY_DATABASE_URI,
+        "REDIS_URL": live_config.REDIS_URL,
+        "BASE_URL": live_config.BASE_URL,
+        "CELERY_EAGER": "0",
+        "SECRET_KEY": live_config.SECRET_KEY,
+    }
+
+
+@pytest.fixture(scope="session")
+def live_worker(live_config, redis_url):
+    """A real ``celery -A worker worker`` process (prefork, 2 children) on the test services."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / "celery-worker.log"
+    log_file = open(log_path, "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "worker", "worker",
+            "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle",
+            "--hostname", f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=worker_env(live_config),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in log_path.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log_file.close()
+
+
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")
