@@ -55,7 +55,8 @@ class Config:
         "task_ignore_result": True,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
-        "worker_prefetch_multiplier": 4,
+        # Batched tasks need more messages in hand than one batch (see worker/tasks.py).
+        "worker_prefetch_multiplier": 64,
         "task_serializer": "json",
         "accept_content": ["json"],
         "broker_connection_retry_on_startup": True,

@@ -1,7 +1,184 @@
-"""Flask CLI commands."""
+"""Flask CLI commands: staff and API keys, the demo data, and the one-command demo server."""
 
-from flask import Flask
+import signal
+import sys
+from collections.abc import Callable
+
+import click
+from flask import Flask, current_app
+from kombu.utils.url import maybe_sanitize_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from app.extensions import db
+from surveys.errors import KaikuError
 
 
 def register(app: Flask) -> None:
-    pass
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option(
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="The password (at least 10 characters); asked for twice, hidden, when left out.",
+    )
+    @click.option("--name", default=None, help="The person's name, shown to colleagues.")
+    def create_admin(email: str, password: str, name: str | None) -> None:
+        """Create an admin staff user who can sign in at /login."""
+        from surveys.staff import create_staff
+
+        user = _or_fail(lambda: create_staff(db.session, email, password, role="admin", name=name))
+        db.session.commit()
+        click.echo(f"Created admin {user.email} (id {user.id}); sign in at /login.")
+
+    @app.cli.command("create-api-key")
+    @click.argument("name")
+    def create_api_key_command(name: str) -> None:
+        """Create an API key for an integration; the key is printed once and never again."""
+        from surveys.apikeys import create_api_key
+
+        key, raw = _or_fail(lambda: create_api_key(db.session, name))
+        db.session.commit()
+        click.echo(f"Created API key {key.name!r} ({key.prefix}):")
+        click.echo(f"\n    {raw}\n")
+        click.echo(
+            "Copy it now: it is not shown again (only its hash is stored). "
+            "Send it as 'Authorization: Bearer <key>'."
+        )
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Add demo surveys, customers and answers (once), and process the answers."""
+        process, how = _processor()
+        summary = _seed(process)
+        if summary.created and summary.response_ids:
+            click.echo(f"{len(summary.response_ids)} responses {how}.")
+
+    @app.cli.command("run-demo")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True, type=int)
+    def run_demo(host: str, port: int) -> None:
+        """Serve Kaiku with the demo data and background processing, in one command.
+
+        With Redis at REDIS_URL: a real Celery worker with embedded beat runs as a subprocess.
+        Without: tasks run eagerly in-process and the periodic jobs in a thread.
+        """
+        from werkzeug.serving import run_simple
+
+        import worker.tasks  # noqa: F401  (registers the tasks with the Celery app)
+
+        flask_app = current_app._get_current_object()
+        # SIGTERM (service managers, `timeout`) unwinds like Ctrl+C, so the worker is stopped too.
+        previous_sigterm = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        stop = None
+        try:
+            stop = _start_processing(flask_app)
+            summary = _seed(_processor()[0], show_admin=False)
+            url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+            click.echo(f"\nKaiku is at {url}/")
+            if summary.admin_password:
+                click.echo(f"Sign in as {summary.admin_email} / {summary.admin_password}")
+            else:
+                click.echo(
+                    f"Sign in as {summary.admin_email} with the password printed when the demo "
+                    "was seeded (or add yourself: flask create-admin you@example.com)."
+                )
+            base_url = flask_app.extensions["kaiku_settings"].base_url
+            if base_url != url:
+                click.echo(f"Note: links in emails point to BASE_URL={base_url}.")
+            click.echo("Press Ctrl+C to stop.\n")
+            run_simple(host, port, flask_app, threaded=True, use_reloader=False)
+        finally:
+            if stop is not None:
+                stop()
+            signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+def _start_processing(flask_app: Flask) -> Callable[[], None]:
+    """A Celery worker + beat when Redis answers, else eager tasks and an in-process beat;
+    returns the function that stops it."""
+    from worker.app import redis_answers
+
+    celery_app = flask_app.extensions["celery"]
+    redis_url = flask_app.config["REDIS_URL"]
+    if redis_answers(redis_url):
+        celery_app.conf.task_always_eager = False
+        stop = _start_worker(flask_app)
+        click.echo(f"Processing: Celery worker + beat on {maybe_sanitize_url(redis_url)}")
+        return stop
+    from worker.inprocess import InProcessBeat
+
+    celery_app.conf.task_always_eager = True
+    beat = InProcessBeat(flask_app, celery_app)
+    beat.start()
+    click.echo(
+        f"Processing: in-process (Redis not reachable at {maybe_sanitize_url(redis_url)}); "
+        "periodic jobs run in a thread"
+    )
+    return beat.stop
+
+
+def _or_fail(call: Callable):
+    """Run a service call; a KaikuError becomes a clean CLI error (exit status 1)."""
+    try:
+        return call()
+    except KaikuError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+
+
+def _seed(process: Callable[[int], None], *, show_admin: bool = True):
+    from surveys.demo import seed_demo
+
+    settings = current_app.extensions["kaiku_settings"]
+    try:
+        summary = seed_demo(db.session, settings, process=process)
+    except (OperationalError, ProgrammingError) as exc:  # no tables yet, or no database
+        db.session.rollback()
+        raise click.ClickException(
+            f"The database is not ready ({exc.orig}). Run `flask db upgrade` first."
+        ) from exc
+    click.echo(summary.message)
+    if summary.admin_password and show_admin:
+        click.echo(f"Admin login: {summary.admin_email} / {summary.admin_password}")
+        click.echo("(the password is shown only now)")
+    return summary
+
+
+def _processor() -> tuple[Callable[[int], None], str]:
+    """How to process one committed response now, and how to say so: in this process when tasks
+    are eager or the broker does not answer, else queued for the worker (which must run)."""
+    from worker.app import redis_answers
+    from worker.enqueue import enqueue
+    from worker.tasks import process_response
+
+    celery_app = current_app.extensions["celery"]
+    redis_url = current_app.config["REDIS_URL"]
+    if celery_app.conf.task_always_eager or not redis_answers(redis_url):
+        return lambda response_id: process_response.apply(args=[response_id]), "processed"
+    where = f"queued for the Celery worker on {maybe_sanitize_url(redis_url)}"
+    return lambda response_id: enqueue(process_response, response_id), where
+
+
+def _start_worker(flask_app: Flask) -> Callable[[], None]:
+    """Start ``celery -A worker worker -B`` with this environment; returns its stopper."""
+    import subprocess
+    from pathlib import Path
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "worker", "worker", "-B",
+         "--schedule", str(Path(flask_app.instance_path) / "celerybeat-schedule"),
+         "--loglevel=INFO", "--concurrency=2"],
+        cwd=Path(flask_app.root_path).parent,
+    )  # fmt: skip
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    return stop

@@ -29,11 +29,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
+        # Keep what the exception says in headers (Allow on 405, Retry-After on 429, ...).
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if wants_json():
-            return jsonify(error_body(code, exc.description or exc.name)), exc.code
-        return render_template(
-            "error.html", status=exc.code, message=exc.description or exc.name
-        ), exc.code
+            return jsonify(error_body(code, exc.description or exc.name)), exc.code, headers
+        page = render_template("error.html", status=exc.code, message=exc.description or exc.name)
+        return page, exc.code, headers
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

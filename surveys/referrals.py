@@ -6,9 +6,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from surveys.db import insert_ignore
+from surveys.db import insert_for
 from surveys.errors import NotFoundError, ValidationError
-from surveys.models import Referral, ReferralProgramme, Response
+from surveys.models import Referral, ReferralProgramme
 from surveys.settings import Settings
 from surveys.tokens import new_code
 
@@ -18,8 +18,11 @@ def validate_landing_url(url: str) -> str:
 
     :raises ValidationError: anything else (javascript:, relative, no host).
     """
-    parts = urlsplit((url or "").strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:  # e.g. "http://[bad"
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError(
             "The landing URL must be an absolute http(s) address.",
             fields={"landing_url": "must be http(s)://host/..."},
@@ -34,7 +37,9 @@ def create_programme(
     if not (name or "").strip():
         raise ValidationError("A programme needs a name.", fields={"name": "required"})
     programme = ReferralProgramme(
-        name=name.strip(), landing_url=validate_landing_url(landing_url), reward=reward,
+        name=name.strip(),
+        landing_url=validate_landing_url(landing_url),
+        reward=reward,
         active=active,
     )
     session.add(programme)
@@ -52,42 +57,45 @@ def active_programme(session: Session) -> ReferralProgramme | None:
     ).first()
 
 
-def invite_promoter(session: Session, response: Response) -> Referral | None:
-    """The promoter's referral for this answer, created unless it exists; None with no programme.
+def invite_promoters(session: Session, promoters: list[tuple[int, int]]) -> dict[int, int]:
+    """Give each (response_id, customer_id) a referral code in the active programme, unless the
+    response has one; returns {response_id: referral_id}, empty with no active programme.
 
-    Idempotent behind the unique response id; a clash of random codes is retried.
+    One statement for the batch, idempotent behind the unique response id. Codes are random
+    (about 60 bits); should two ever clash, the batch is retried once with fresh codes.
     """
-    existing = session.scalars(select(Referral).where(Referral.response_id == response.id)).first()
-    if existing is not None:
-        return existing
+    if not promoters:
+        return {}
     programme = active_programme(session)
     if programme is None:
-        return None
-    for _ in range(5):
+        return {}
+    stmt = insert_for(session, Referral).on_conflict_do_nothing(index_elements=["response_id"])
+    for attempt in range(2):
+        rows = [
+            {"programme_id": programme.id, "customer_id": customer_id,
+             "response_id": response_id, "code": new_code()}
+            for response_id, customer_id in promoters
+        ]  # fmt: skip
         try:
             with session.begin_nested():
-                insert_ignore(
-                    session,
-                    Referral,
-                    {
-                        "programme_id": programme.id,
-                        "customer_id": response.customer_id,
-                        "response_id": response.id,
-                        "code": new_code(),
-                    },
-                    conflict=["response_id"],
-                )
+                session.execute(stmt, rows)
             break
-        except IntegrityError:  # the random code was taken: draw another
-            continue
-    return session.scalars(select(Referral).where(Referral.response_id == response.id)).one()
+        except IntegrityError:
+            if attempt:
+                raise
+    ids = [response_id for response_id, _ in promoters]
+    return dict(
+        session.execute(
+            select(Referral.response_id, Referral.id).where(Referral.response_id.in_(ids))
+        ).all()
+    )
 
 
 def referral_url(settings: Settings, referral: Referral) -> str:
     return f"{settings.base_url}/r/{referral.code}"
 
 
-def follow_referral(session: Session, code: str) -> str:
+def follow_referral(session: Session, code: str, *, count_click: bool = True) -> str:
     """Count a click on ``code`` and return where to send the visitor: the programme's landing
     URL with ``ref=<code>``, never anywhere else. Does not commit.
 
@@ -96,9 +104,10 @@ def follow_referral(session: Session, code: str) -> str:
     referral = session.scalars(select(Referral).where(Referral.code == code[:32])).first()
     if referral is None:
         raise NotFoundError("This referral link is not valid.")
-    session.execute(
-        update(Referral).where(Referral.id == referral.id).values(clicks=Referral.clicks + 1)
-    )
+    if count_click:
+        session.execute(
+            update(Referral).where(Referral.id == referral.id).values(clicks=Referral.clicks + 1)
+        )
     parts = urlsplit(referral.programme.landing_url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
     query.append(("ref", referral.code))

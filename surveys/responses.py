@@ -64,9 +64,7 @@ def add_comment(session: Session, invitation: Invitation, comment: str) -> int:
             f"Please keep the comment under {MAX_COMMENT_LENGTH} characters.",
             fields={"comment": "too long"},
         )
-    response_id = session.scalar(
-        select(Response.id).where(Response.invitation_id == invitation.id)
-    )
+    response_id = session.scalar(select(Response.id).where(Response.invitation_id == invitation.id))
     if response_id is None:
         raise NotFoundError("Choose a score first.")
     session.execute(

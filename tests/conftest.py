@@ -27,10 +27,23 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/tests/integration/" in str(item.path):
+            item.add_marker(pytest.mark.integration)
+
+
 def wipe(engine) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(delete(table))
+
+
+def use_celery_of(app) -> None:
+    """Make ``app``'s Celery app the one ``shared_task`` proxies resolve to (each create_app()
+    makes its own the current one)."""
+    app.extensions["celery"].set_default()
+    app.extensions["celery"].set_current()
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +59,7 @@ def app():
 
 @pytest.fixture
 def engine(app):
-    app.extensions["celery"].set_default()
+    use_celery_of(app)
     with app.app_context():
         engine = db.engine
     yield engine

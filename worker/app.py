@@ -6,6 +6,7 @@ from datetime import timedelta
 import redis
 from celery import Celery, Task
 from celery.signals import worker_process_init
+from celery_batches import Batches
 from flask import Flask, has_app_context
 
 log = logging.getLogger(__name__)
@@ -20,18 +21,26 @@ def redis_answers(url: str, timeout: float = 0.5) -> bool:
         return False
 
 
+class FlaskTask(Task):
+    """A task that runs inside the Flask app's context, unless one is already pushed: an eager
+    call from a view then shares the caller's context (and its database session)."""
+
+    def __call__(self, *args, **kwargs):
+        if has_app_context():
+            return super().__call__(*args, **kwargs)
+        with self.app.flask_app.app_context():
+            return super().__call__(*args, **kwargs)
+
+
+class FlaskBatchTask(FlaskTask, Batches):
+    """A FlaskTask whose worker buffers its messages and runs them as one list (celery-batches):
+    one message per call for the caller, one run per burst for the worker."""
+
+
 def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app for ``app``; store it as ``app.extensions["celery"]``."""
-
-    class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
-            # An eager call from a view shares the caller's context (and its session).
-            if has_app_context():
-                return self.run(*args, **kwargs)
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
     celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.flask_app = app
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.beat_schedule = {
         "sweep-unprocessed-responses": {
@@ -52,10 +61,13 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 @worker_process_init.connect
-def _dispose_engine_after_fork(**_kwargs) -> None:
-    """A forked worker must not share the parent's database connections."""
+def _prepare_worker_process(**_kwargs) -> None:
+    """A forked worker must not share the parent's database connections; and it loads the
+    language model and lexicons now rather than on the first answer it processes."""
     from app.extensions import db
+    from surveys.analysis import analyze, detect_language
     from worker.celery import flask_app
 
     with flask_app.app_context():
         db.engine.dispose(close=False)
+    analyze("Warming up the sentiment lexicon", detect_language("Kiitos, hyvin toimii"))

@@ -1,1 +1,12 @@
-from app.api import bp  # noqa: F401
+"""Every route of the API, one module per resource; importing them registers them on ``bp``."""
+
+from app.api import (  # noqa: F401
+    auth,
+    bp,
+    invitations,
+    referrals,
+    reports,
+    rescue,
+    responses,
+    surveys,
+)

@@ -1,7 +1,7 @@
-"""Public pages for respondents: the answer page, the referral redirect."""
+"""Public pages for respondents: the answer pages, unsubscribe, the referral redirect."""
 
 from flask import Blueprint
 
 bp = Blueprint("respond", __name__)
 
-from app.respond import routes  # noqa: E402,F401
+from app.respond import routes, unsubscribe  # noqa: E402,F401

@@ -1,1 +1,288 @@
-from app.respond import bp  # noqa: F401
+"""Respondent pages: the question, the "why", thanks, and the referral redirect.
+
+A GET never records anything: email security scanners fetch every link, so the link behind an
+email button (``/s/<token>?score=N``) only pre-selects N, and a small script (or the visible
+Send button) posts it. Each POST commits, then enqueues processing, then redirects (303).
+"""
+
+import re
+
+from flask import current_app, g, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from app.extensions import db
+from app.respond import bp
+from app.respond.forms import CommentForm, ScoreForm
+from app.respond.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, scale_ends, texts
+from surveys.errors import InvalidScoreError, InvitationExpiredError, KaikuError, NotFoundError
+from surveys.errors import ValidationError as ServiceValidationError
+from surveys.invitations import find_invitation
+from surveys.models import Invitation, Referral, Response
+from surveys.referrals import active_programme, follow_referral, referral_url
+from surveys.responses import add_comment, record_answer, response_for
+from surveys.scoring import SCALES, categorize
+from worker.enqueue import enqueue
+from worker.tasks import process_response
+
+# Token pages: nothing inline, nothing framed, nothing cached.
+TOKEN_PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SCORE_PARAM = re.compile(r"[0-9]{1,2}")
+
+
+def _invitation(token: str) -> Invitation:
+    """The invitation behind ``token``; sets ``g.lang`` from its customer, even when expired.
+
+    :raises NotFoundError: unknown token. :raises InvitationExpiredError: closed survey.
+    """
+    try:
+        invitation = find_invitation(db.session, token)
+    except InvitationExpiredError:
+        closed = find_invitation(db.session, token, allow_expired=True)
+        g.lang = language_of(closed.customer.locale)
+        raise
+    g.lang = language_of(invitation.customer.locale)
+    return invitation
+
+
+def _lang() -> str:
+    """The page language: the customer's when known, else the browser's choice of en/fi."""
+    if "lang" in g:
+        return g.lang
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def _render(template: str, http_status: int = 200, /, **context) -> ResponseReturnValue:
+    lang = _lang()
+    return render_template(template, lang=lang, t=texts(lang), **context), http_status
+
+
+def _question_page(
+    invitation: Invitation,
+    token: str,
+    preselected: int | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    lang = _lang()
+    kind = invitation.survey.kind
+    response = response_for(db.session, invitation)
+    current = response.score if response else None
+    return _render(
+        "respond/question.html",
+        status,
+        token=token,
+        kind=kind,
+        question=invitation.survey.question(lang),
+        scores=list(SCALES[kind].scores),
+        ends=scale_ends(lang, kind),
+        selected=preselected if preselected is not None else current,
+        preselected=preselected,
+        current=current,
+        error=error,
+    )
+
+
+def _score_param(raw: str | None, kind: str) -> int | None:
+    """``?score=N`` when N is on the survey's scale; anything else is ignored."""
+    if raw is None or not SCORE_PARAM.fullmatch(raw):
+        return None
+    score = int(raw)
+    return score if score in SCALES[kind].scores else None
+
+
+def _bad_score_message(kind: str) -> str:
+    scale = SCALES[kind]
+    return texts(_lang()).bad_score.format(low=scale.low, high=scale.high)
+
+
+@bp.get("/s/<token>")
+def question(token: str) -> ResponseReturnValue:
+    """The question with a button per score; ``?score=N`` pre-selects N but records nothing."""
+    invitation = _invitation(token)
+    preselected = _score_param(request.args.get("score"), invitation.survey.kind)
+    return _question_page(invitation, token, preselected)
+
+
+@bp.post("/s/<token>")
+def answer(token: str) -> ResponseReturnValue:
+    """Record (or replace) the score, commit, enqueue processing, go on to the comment step."""
+    invitation = _invitation(token)
+    form = ScoreForm()
+    response_id = None
+    if form.validate():
+        try:
+            response_id = record_answer(db.session, invitation, form.score.data, channel="email")
+        except InvalidScoreError:
+            db.session.rollback()
+    if response_id is None:
+        error = _bad_score_message(invitation.survey.kind)
+        return _question_page(invitation, token, error=error, status=422)
+    db.session.commit()
+    enqueue(process_response, response_id)
+    return redirect(url_for("respond.why", token=token), 303)
+
+
+@bp.route("/s/<token>/why", methods=["GET", "POST"])
+def why(token: str) -> ResponseReturnValue:
+    """Ask for the reason behind the score; a POST saves it (or clears it) and thanks."""
+    invitation = _invitation(token)
+    response = response_for(db.session, invitation)
+    if response is None:
+        return redirect(url_for("respond.question", token=token), 303)
+    form = CommentForm()
+    error = None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                response_id = add_comment(db.session, invitation, form.comment.data or "")
+            except ServiceValidationError:
+                db.session.rollback()
+            else:
+                db.session.commit()
+                enqueue(process_response, response_id)
+                return redirect(url_for("respond.thanks", token=token), 303)
+        error = texts(_lang()).comment_too_long
+    else:
+        form.comment.data = response.comment
+    return _render(
+        "respond/why.html",
+        422 if error else 200,
+        token=token,
+        form=form,
+        error=error,
+        score=response.score,
+        prompt=invitation.survey.comment_prompt(_lang()),
+    )
+
+
+def _referral_state(response: Response) -> tuple[str, Referral | None]:
+    """Whether a promoter's referral link is ``ready``, ``pending`` (processing) or ``none``.
+
+    Only an NPS promoter ever gets one: a referral made for an earlier, higher score of a
+    changed answer is not shown.
+    """
+    kind = response.survey.kind
+    if kind != "nps" or categorize(kind, response.score) != "promoter":
+        return "none", None
+    referral = db.session.scalars(
+        select(Referral).where(Referral.response_id == response.id)
+    ).first()
+    if referral is not None:
+        return "ready", referral
+    if response.processed_at is None and active_programme(db.session) is not None:
+        return "pending", None
+    return "none", None
+
+
+@bp.get("/s/<token>/thanks")
+def thanks(token: str) -> ResponseReturnValue:
+    """Thank the respondent; a promoter sees their referral link once processing made it."""
+    invitation = _invitation(token)
+    response = response_for(db.session, invitation)
+    if response is None:
+        return redirect(url_for("respond.question", token=token), 303)
+    state, referral = _referral_state(response)
+    settings = current_app.extensions["kaiku_settings"]
+    return _render(
+        "respond/thanks.html",
+        token=token,
+        response=response,
+        referral_state=state,
+        referral_url=referral_url(settings, referral) if referral else None,
+        reward=referral.programme.reward if referral else None,
+    )
+
+
+@bp.get("/s/<token>/referral")
+def referral_status(token: str) -> ResponseReturnValue:
+    """The thanks page's poll, as JSON: ``{"status", "url", "reward"}``.
+
+    ``status`` is ``ready`` (url and reward set), ``pending`` (processing may still make one) or
+    ``none`` (no referral for this answer).
+    """
+    invitation = _invitation(token)
+    response = response_for(db.session, invitation)
+    state, referral = _referral_state(response) if response else ("none", None)
+    settings = current_app.extensions["kaiku_settings"]
+    return jsonify(
+        status=state,
+        url=referral_url(settings, referral) if referral else None,
+        reward=referral.programme.reward if referral else None,
+    )
+
+
+@bp.get("/r/<code>")
+def follow(code: str) -> ResponseReturnValue:
+    """Count the click and redirect to the programme's own landing URL with ``ref=<code>``."""
+    # Link checkers probe with HEAD; only a real visit counts as a click.
+    url = follow_referral(db.session, code, count_click=request.method != "HEAD")
+    db.session.commit()
+    return redirect(url, 302)
+
+
+@bp.after_request
+def security_headers(response):
+    """No token in a Referer to other sites, no sniffing; token pages are never cached or framed.
+
+    ``same-origin`` rather than ``no-referrer``: Flask-WTF's CSRF check on HTTPS requires a
+    same-origin Referer on the form posts.
+    """
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.view_args and "token" in request.view_args:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", TOKEN_PAGE_CSP)
+    elif request.endpoint == "respond.follow":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+ERROR_TEXTS = {
+    InvitationExpiredError: ("closed_title", "closed_body"),
+    NotFoundError: ("not_found_title", "not_found_body"),
+}
+
+
+@bp.errorhandler(KaikuError)
+def domain_error(exc: KaikuError) -> ResponseReturnValue:
+    """A friendly page in the respondent's language (404 unknown link, 410 closed survey)."""
+    db.session.rollback()
+    if request.endpoint == "respond.referral_status":
+        return jsonify(error={"code": exc.code, "message": exc.message}), exc.status
+    t = texts(_lang())
+    if request.endpoint == "respond.follow" and isinstance(exc, NotFoundError):
+        keys = ("referral_not_found_title", "referral_not_found_body")
+    else:
+        keys = next((v for k, v in ERROR_TEXTS.items() if isinstance(exc, k)), None)
+    title, message = (
+        (getattr(t, keys[0]), getattr(t, keys[1])) if keys else (t.error_title, exc.message)
+    )
+    return _render("error.html", exc.status, status=exc.status, title=title, message=message)
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(exc: CSRFError) -> ResponseReturnValue:
+    """A stale or missing CSRF token: nothing was saved; offer the survey again."""
+    token = (request.view_args or {}).get("token")
+    if token:
+        try:
+            _invitation(token)
+        except KaikuError:
+            pass
+    t = texts(_lang())
+    return _render(
+        "error.html",
+        400,
+        status=400,
+        title=t.expired_form_title,
+        message=t.expired_form_body,
+        action_url=url_for("respond.question", token=token) if token else None,
+        action_label=t.open_again,
+    )

@@ -19,7 +19,7 @@ NAMING_CONVENTION = {
 
 
 class UTCDateTime(TypeDecorator):
-    """An aware UTC datetime on every backend (SQLite keeps no zone; PostgreSQL uses timestamptz)."""
+    """An aware UTC datetime on every backend (SQLite keeps no zone; PostgreSQL has timestamptz)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True

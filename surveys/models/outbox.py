@@ -33,6 +33,8 @@ class OutboxEmail(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a worker last claimed it for sending: a claim much older than that is a dead worker.
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:

@@ -42,8 +42,8 @@ class Response(Base):
     survey: Mapped[Survey] = relationship(lazy="joined")
     customer: Mapped[Customer] = relationship(lazy="joined")
     themes: Mapped[list["ResponseTheme"]] = relationship(
-        cascade="all, delete-orphan", order_by="ResponseTheme.theme", lazy="selectin"
-    )
+        cascade="all, delete-orphan", order_by="ResponseTheme.theme"
+    )  # lists load them with selectinload(Response.themes)
 
     @property
     def theme_names(self) -> list[str]:

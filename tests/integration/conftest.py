@@ -17,12 +17,10 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from config import TestConfig
-from tests.conftest import unavailable
+from tests.conftest import unavailable, use_celery_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-
-pytestmark = pytest.mark.integration
 
 
 def _free_port() -> int:
@@ -84,7 +82,7 @@ def live_app(app, live_config):
 @pytest.fixture
 def live(live_app, engine):
     """Use the live app for this test: its Celery app is the default, rows are wiped after."""
-    live_app.extensions["celery"].set_default()
+    use_celery_of(live_app)
     yield live_app
 
 
@@ -117,9 +115,18 @@ def live_worker(live_config, redis_url):
     log_file = open(log_path, "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "worker", "worker",
-            "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle",
-            "--hostname", f"test-{os.getpid()}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "worker",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
         ],
         cwd=ROOT,
         env=worker_env(live_config),

@@ -30,7 +30,8 @@ def test_score_falls_in_the_designed_category(kind, score, category):
 
 
 @pytest.mark.parametrize(
-    ("kind", "score"), [("nps", -1), ("nps", 11), ("csat", 0), ("csat", 6), ("ces", 8), ("nps", "9")]
+    ("kind", "score"),
+    [("nps", -1), ("nps", 11), ("csat", 0), ("csat", 6), ("ces", 8), ("nps", "9")],
 )
 def test_score_off_the_scale_is_rejected(kind, score):
     with pytest.raises(InvalidScoreError):

@@ -1,0 +1,191 @@
+"""Request schemas: the shape of what a client may send, checked before any service runs.
+
+Bodies are strict (a string "9" is not an integer, "true" is not a boolean) and refuse unknown
+fields, so a typo is an error rather than a silently ignored field. Query strings are text by
+nature and are parsed leniently ("?limit=20"). Services check the invariants again.
+"""
+
+import math
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from surveys.catalog import MAX_ID
+from surveys.models import KINDS, LOCALES, RESCUE_STATUSES
+from surveys.scoring import SCALES
+
+CATEGORIES = tuple(dict.fromkeys(c for scale in SCALES.values() for c in scale.categories))
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("may not be null; leave the field out to keep its value")
+    return value
+
+
+def _flat_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Attributes are flat: trigger rules compare them, so each is one scalar value."""
+    for key, value in attributes.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"attribute {key!r} is not a finite number")
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise ValueError(f"attribute {key!r} must be a string, number, boolean or null")
+    return attributes
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+    def given(self) -> dict[str, Any]:
+        """Only the fields the client sent, for updates that leave the rest alone."""
+        return self.model_dump(exclude_unset=True)
+
+
+class NoNulls(Body):
+    """A partial update: any field may be left out, but none may be set to null."""
+
+    _not_null = field_validator("*", mode="before")(_refuse_null)
+
+
+class SurveyCreate(Body):
+    name: Name
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    question_en: Text | None = None
+    question_fi: Text | None = None
+    comment_prompt_en: Text | None = None
+    comment_prompt_fi: Text | None = None
+    active: bool = True
+
+    def texts(self) -> dict[str, str | None]:
+        return self.model_dump(
+            include={"question_en", "question_fi", "comment_prompt_en", "comment_prompt_fi"}
+        )
+
+
+class SurveyUpdate(NoNulls):
+    kind: Any = Field(None, exclude=True)  # named only to say why it is refused
+    name: Name = None  # type: ignore[assignment]  # None only when left out: see NoNulls
+    question_en: Text = None  # type: ignore[assignment]
+    question_fi: Text = None  # type: ignore[assignment]
+    comment_prompt_en: Text = None  # type: ignore[assignment]
+    comment_prompt_fi: Text = None  # type: ignore[assignment]
+    active: bool = None  # type: ignore[assignment]
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind_is_fixed(cls, value: Any) -> Any:
+        raise ValueError("cannot be changed: a survey's scores are on its kind's scale")
+
+
+class CustomerFields(Body):
+    """The customer an invitation is for; unsubscribing is never changed through here."""
+
+    external_id: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
+    locale: Literal[LOCALES] = None  # type: ignore[valid-type,assignment]
+    timezone: TimeZoneName = None  # type: ignore[assignment]
+    attributes: Annotated[
+        dict[AttributeName, Any],
+        Field(max_length=50),
+        AfterValidator(_flat_attributes),
+    ] = None  # type: ignore[assignment]
+
+    _not_null = field_validator("locale", "timezone", "attributes", mode="before")(_refuse_null)
+
+    def fields(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True, exclude={"external_id"})
+
+
+class InvitationCreate(Body):
+    customer: CustomerFields
+    send: bool = False
+
+
+def _absolute_http_url(value: str) -> str:
+    if any(ord(ch) <= 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain spaces or control characters")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ValueError("not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s):// URL")
+    return value
+
+
+class ProgrammeCreate(Body):
+    name: Name
+    reward: Text | None = None
+    landing_url: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+        AfterValidator(_absolute_http_url),
+    ]
+    active: bool = True
+
+
+# Query strings --------------------------------------------------------------------------------
+
+
+def _plus_as_space(value: Any) -> Any:
+    """An unencoded "+" in "since=...T10:00:00+02:00" arrives as a space; read it as the "+"."""
+    if isinstance(value, str) and value.count(" ") == 1 and "T" in value:
+        return value.replace(" ", "+")
+    return value
+
+
+def _storable(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+
+
+Since = Annotated[AwareDatetime, BeforeValidator(_plus_as_space), AfterValidator(_storable)]
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Page(Query):
+    limit: int = Field(50, ge=1, le=500)
+    before_id: Id | None = None
+
+
+class ResponsesQuery(Page):
+    survey: Id | None = None
+    since: Since | None = None
+    category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
+    theme: Annotated[str, StringConstraints(max_length=40)] | None = None
+
+
+class RescueTasksQuery(Page):
+    status: Literal[RESCUE_STATUSES] | None = None  # type: ignore[valid-type]
+    assignee: Annotated[str, StringConstraints(max_length=320)] | None = None
+
+
+class ReferralsQuery(Page):
+    customer: Annotated[str, StringConstraints(max_length=255)] | None = None
+
+
+class SummaryQuery(Query):
+    survey: Id | None = None

@@ -1,0 +1,20 @@
+"""The sign-in form: shape checks only; the password check is ``surveys.staff.authenticate``."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from surveys.staff import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter your email."), Length(max=MAX_EMAIL_LENGTH)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -1,0 +1,27 @@
+"""The respondent forms: they check the shape of what is posted; the services check the rules."""
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from surveys.responses import MAX_COMMENT_LENGTH
+
+
+def _normalise_newlines(value: str | None) -> str | None:
+    # Browsers submit a textarea's line breaks as CRLF but count them as one character.
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class ScoreForm(FlaskForm):
+    """One score, posted by the button that was pressed; the scale is checked by record_answer."""
+
+    score = IntegerField(validators=[InputRequired()])
+
+
+class CommentForm(FlaskForm):
+    """The optional "why" behind the score."""
+
+    comment = TextAreaField(
+        filters=[_normalise_newlines],
+        validators=[Optional(), Length(max=MAX_COMMENT_LENGTH)],
+    )

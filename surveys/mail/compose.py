@@ -1,0 +1,190 @@
+"""Composing the survey invitation email and putting it in the outbox.
+
+The templates live in the repo's ``templates/email/`` and are rendered with a Jinja environment
+of our own (``surveys`` imports no Flask): HTML is autoescaped, so a customer's name or a
+survey's question can never inject markup, and an undefined variable is an error, not a blank.
+"""
+
+import uuid
+from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.orm import Session
+
+from surveys.errors import ConflictError, ValidationError
+from surveys.invitations import NewInvitation, answer_url
+from surveys.models import Invitation, OutboxEmail
+from surveys.scoring import SCALES
+from surveys.settings import Settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+# The email's own words; the question itself comes from the survey.
+COPY: dict[str, dict[str, str]] = {
+    "en": {
+        "subject": "Quick question: how did we do?",
+        "greeting": "Hi {name},",
+        "greeting_anonymous": "Hi,",
+        "intro": "We'd love to hear how we're doing. It takes less than a minute: "
+        "just pick a number below.",
+        "choose": "Answer by opening the link next to your choice:",
+        "personal": "This link is just for you, so please don't forward this email.",
+        "thanks": "Thank you!",
+        "footer": "You're receiving this email because you're a customer of ours.",
+        "unsubscribe_prompt": "Rather not get surveys like this?",
+        "unsubscribe": "Unsubscribe",
+    },
+    "fi": {
+        "subject": "Lyhyt kysymys: miten onnistuimme?",
+        "greeting": "Hei {name},",
+        "greeting_anonymous": "Hei,",
+        "intro": "Haluaisimme kuulla, miten olemme onnistuneet. Vastaaminen vie alle "
+        "minuutin: valitse vain numero alta.",
+        "choose": "Vastaa avaamalla valintasi kohdalla oleva linkki:",
+        "personal": "Linkki on henkilökohtainen, joten älä välitä tätä viestiä eteenpäin.",
+        "thanks": "Kiitos!",
+        "footer": "Saat tämän viestin, koska olet asiakkaamme.",
+        "unsubscribe_prompt": "Etkö halua enää tällaisia kyselyitä?",
+        "unsubscribe": "Peru tilaus",
+    },
+}
+
+# What the lowest and the highest score of each scale mean, per locale.
+SCALE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "nps": {
+        "en": ("Not at all likely", "Extremely likely"),
+        "fi": ("Erittäin epätodennäköisesti", "Erittäin todennäköisesti"),
+    },
+    "csat": {
+        "en": ("Very dissatisfied", "Very satisfied"),
+        "fi": ("Erittäin tyytymätön", "Erittäin tyytyväinen"),
+    },
+    "ces": {
+        "en": ("Very difficult", "Very easy"),
+        "fi": ("Erittäin vaikeaa", "Erittäin helppoa"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def unsubscribe_url(settings: Settings, token: str) -> str:
+    """The one-click unsubscribe link (``/u/<token>``), also sent as ``List-Unsubscribe``."""
+    return f"{settings.base_url}/u/{token}"
+
+
+def new_message_id(settings: Settings) -> str:
+    """A unique ``Message-ID`` on the domain of the base URL, e.g. ``<hex@kaiku.example>``."""
+    domain = urlsplit(settings.base_url).hostname or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def render_invitation(invitation: Invitation, token: str, settings: Settings) -> RenderedEmail:
+    """Subject, plain text and HTML of the invitation, in the customer's locale (en or fi).
+
+    One link per score of the survey's scale, each ``answer_url(settings, token, score)``.
+    """
+    customer, survey = invitation.customer, invitation.survey
+    lang = customer.locale if customer.locale in COPY else "en"
+    copy = COPY[lang]
+    low_label, high_label = SCALE_LABELS[survey.kind][lang]
+    name = (customer.name or "").strip()
+    context = {
+        "lang": lang,
+        "copy": copy,
+        "subject": copy["subject"],
+        "greeting": copy["greeting"].format(name=name) if name else copy["greeting_anonymous"],
+        "question": survey.question(lang),
+        "links": [
+            (score, answer_url(settings, token, score)) for score in SCALES[survey.kind].scores
+        ],
+        "low_label": low_label,
+        "high_label": high_label,
+        "unsubscribe_url": unsubscribe_url(settings, token),
+    }
+    return RenderedEmail(
+        subject=copy["subject"],
+        text=env.get_template("email/invitation.txt").render(context),
+        html=env.get_template("email/invitation.html").render(context),
+    )
+
+
+def queue_invitation_email(
+    session: Session, new_invitation: NewInvitation, settings: Settings
+) -> OutboxEmail:
+    """Render the invitation email and add it to the outbox; the invitation becomes "queued".
+
+    The email must be composed now: its links carry the raw token, which exists only in
+    ``new_invitation``. Flushes, does not commit; the caller commits, then enqueues
+    ``deliver_email(outbox.id)``.
+
+    :raises ValidationError: the customer unsubscribed, or has no (valid) email address.
+    :raises ConflictError: the invitation was already queued, sent, answered or expired.
+    """
+    invitation = new_invitation.invitation
+    customer = invitation.customer
+    if customer.unsubscribed:
+        raise ValidationError(
+            "This customer has unsubscribed from survey emails.",
+            fields={"customer": "unsubscribed"},
+        )
+    to_address = _valid_address(customer.email)
+    if invitation.status != "pending":
+        raise ConflictError(
+            f"This invitation is already {invitation.status}.", fields={"status": "not pending"}
+        )
+    rendered = render_invitation(invitation, new_invitation.token, settings)
+    outbox = OutboxEmail(
+        kind="invitation",
+        invitation_id=invitation.id,
+        to_address=to_address,
+        from_address=settings.mail_from,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        headers={
+            # RFC 8058 one-click unsubscribe, which large mailbox providers expect.
+            "List-Unsubscribe": f"<{unsubscribe_url(settings, new_invitation.token)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        message_id=new_message_id(settings),
+        status="queued",
+    )
+    session.add(outbox)
+    invitation.status = "queued"
+    session.flush()
+    return outbox
+
+
+def _valid_address(email: str | None) -> str:
+    """The customer's address if it can go in a ``To:`` header, else a ValidationError."""
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError("This customer has no email address.", fields={"email": "required"})
+    try:
+        address = Address(addr_spec=email)
+    except (ValueError, IndexError, HeaderParseError):
+        address = None
+    if address is None or not address.username or not address.domain:
+        raise ValidationError(
+            "This customer's email address is not valid.", fields={"email": "invalid"}
+        )
+    return address.addr_spec

@@ -1,0 +1,200 @@
+"""Delivering outbox emails: claim a row, hand it to SMTP once, record the outcome.
+
+An outbox row moves queued → sending (claimed by one worker) → sent, or logged when no SMTP
+server is configured. A transient failure puts it back to queued for the task's retry; the last
+one, or a permanent rejection, leaves it failed. A redelivered task finds the row sent or
+sending and does nothing, so an email goes out once.
+
+``claimed_at`` is the time of the last claim; ``sent_at`` is when SMTP accepted the email.
+"""
+
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from surveys import clock
+from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpSettings, is_permanent, send_message
+from surveys.models import Invitation, OutboxEmail, UTCDateTime
+
+log = logging.getLogger(__name__)
+
+CLAIMABLE = ("queued", "failed")
+MAX_ERROR_LENGTH = 2000
+_LAST_TOUCHED = func.coalesce(OutboxEmail.claimed_at, OutboxEmail.created_at, type_=UTCDateTime())
+
+
+def build_message(outbox: OutboxEmail) -> EmailMessage:
+    """The MIME message of an outbox row: multipart/alternative, plain text first, then HTML.
+
+    :raises ValueError: a header value the row holds cannot be put in a message.
+    """
+    message = EmailMessage()
+    message["From"] = outbox.from_address
+    message["To"] = outbox.to_address
+    message["Subject"] = outbox.subject
+    message["Message-ID"] = outbox.message_id
+    message["Date"] = format_datetime(clock.now())
+    for name, value in (outbox.headers or {}).items():
+        message[name] = value
+    message.set_content(outbox.text_body)
+    message.add_alternative(outbox.html_body, subtype="html")
+    return message
+
+
+def deliver(session: Session, outbox_id: int, smtp: SmtpSettings) -> str:
+    """Send one outbox email, at most once; returns the row's status afterwards.
+
+    The claim (queued or failed → sending) is one conditional UPDATE, and it is COMMITTED here:
+    this is the one service that commits, because the claim must be visible to every other
+    worker before the network call, or a redelivered task could send the email a second time.
+    A row already sent, logged or being sent by another worker is left alone. After the send
+    the row is "sent" (or "logged" when ``smtp`` is not enabled) and its invitation "sent";
+    that is flushed, and the caller commits.
+
+    The customer's unsubscribe is honoured here too; such a row, or one the server rejects
+    for good (5xx), becomes "failed" with the reason in ``last_error``.
+
+    :raises smtplib.SMTPException, OSError: a transient failure (``TRANSIENT_ERRORS``); the row
+        stays "sending" for the caller to hand to ``record_failure`` and retry.
+    """
+    claimed = session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == outbox_id, OutboxEmail.status.in_(CLAIMABLE))
+        .values(
+            {
+                "status": "sending",
+                "attempts": OutboxEmail.attempts + 1,
+                OutboxEmail.claimed_at: clock.now(),
+            }
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    outbox = session.scalars(
+        select(OutboxEmail)
+        .where(OutboxEmail.id == outbox_id)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if outbox is None:
+        log.warning("outbox email %s no longer exists; nothing to send", outbox_id)
+        return "missing"
+    if not claimed:
+        return outbox.status
+
+    refusal = _refusal(session, outbox)
+    if refusal:
+        return _give_up(session, outbox, refusal)
+    try:
+        message = build_message(outbox)
+    except ValueError as exc:
+        return _give_up(session, outbox, f"cannot build the message: {exc}")
+
+    if smtp.enabled:
+        try:
+            send_message(smtp, message)
+        except TRANSIENT_ERRORS as exc:
+            if is_permanent(exc):
+                return _give_up(session, outbox, f"rejected: {exc!r}")
+            raise
+        except Exception as exc:
+            # Not a network or server problem (a bug, an address smtplib cannot encode): a
+            # retry would fail the same way, and a row left "sending" would be swept forever.
+            log.exception("sending outbox email %s failed", outbox.id)
+            return _give_up(session, outbox, f"cannot send: {exc!r}")
+        outbox.status = "sent"
+    else:
+        log.info(
+            "SMTP is not configured; email %s to %s only logged:\nSubject: %s\n\n%s",
+            outbox.message_id, outbox.to_address, outbox.subject, outbox.text_body,
+        )  # fmt: skip
+        outbox.status = "logged"
+    now = clock.now()
+    outbox.sent_at = now
+    outbox.last_error = None
+    if outbox.invitation_id is not None:
+        session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id == outbox.invitation_id,
+                Invitation.status.in_(("pending", "queued")),
+            )
+            .values(status="sent", sent_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+    session.flush()
+    return outbox.status
+
+
+def record_failure(session: Session, outbox_id: int, exc: BaseException, final: bool) -> None:
+    """Release a claim after a failed send: back to "queued" for a retry, or "failed" when
+    ``final``; the error is kept in ``last_error``. Only a row still "sending" changes.
+
+    Flushes, does not commit.
+    """
+    session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == outbox_id, OutboxEmail.status == "sending")
+        .values(status="failed" if final else "queued", last_error=_error_text(exc))
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+
+
+def stalled_outbox_ids(
+    session: Session, older_than: timedelta = timedelta(minutes=10), limit: int = 500
+) -> list[int]:
+    """Ids of emails the sweeper should enqueue again.
+
+    Those are rows still queued whose last claim (or creation) is older than ``older_than``
+    (a lost message, a dead broker), and rows claimed longer ago than that but never finished
+    (the worker died mid-send): those are put back to "queued" here, so a new task can claim
+    them. The email may then go out twice if the dead worker had handed it over already; that
+    is rare, and better than losing it. Flushes, does not commit.
+    """
+    cutoff = clock.now() - older_than
+    session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.status == "sending", _LAST_TOUCHED < cutoff)
+        .values(status="queued", last_error="the worker stopped while sending; offered again")
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+    return list(
+        session.scalars(
+            select(OutboxEmail.id)
+            .where(OutboxEmail.status == "queued", _LAST_TOUCHED < cutoff)
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+        )
+    )
+
+
+def _refusal(session: Session, outbox: OutboxEmail) -> str | None:
+    """Why this email must not go out any more, or None: the customer unsubscribed since it
+    was queued, or the invitation is gone (the customer's data was erased)."""
+    if outbox.kind != "invitation":
+        return None
+    invitation = None
+    if outbox.invitation_id is not None:
+        invitation = session.get(Invitation, outbox.invitation_id, populate_existing=True)
+    if invitation is None:
+        return "not sent: the invitation no longer exists"
+    if invitation.customer.unsubscribed:
+        return "not sent: the customer unsubscribed"
+    return None
+
+
+def _give_up(session: Session, outbox: OutboxEmail, reason: str) -> str:
+    log.warning("outbox email %s not sent: %s", outbox.id, reason)
+    outbox.status = "failed"
+    outbox.last_error = reason[:MAX_ERROR_LENGTH]
+    session.flush()
+    return outbox.status
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]

@@ -1,0 +1,50 @@
+"""The Alembic migrations build exactly the models' schema, on PostgreSQL and on SQLite."""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from app.extensions import db
+from tests.schema import MIGRATIONS, app_on, drift
+
+
+@pytest.fixture
+def empty_postgres(pg_url):
+    """A brand-new PostgreSQL database, dropped afterwards."""
+    admin_url = os.environ.get("TEST_ADMIN_DATABASE_URL") or sa.make_url(pg_url).set(
+        database="postgres"
+    ).render_as_string(hide_password=False)
+    name = f"kaiku_migrate_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_there_is_a_single_migration_head():
+    heads = ScriptDirectory(str(MIGRATIONS)).get_heads()
+    assert len(heads) == 1, f"several heads: {heads}"
+
+
+def test_migrations_build_the_models_schema_on_empty_postgres(empty_postgres):
+    app = app_on(empty_postgres)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+    assert drift(app) == []
+
+
+def test_migrations_downgrade_and_upgrade_again_on_postgres(empty_postgres):
+    app = app_on(empty_postgres)
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        downgrade(directory=str(MIGRATIONS), revision="base")
+        assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
+        upgrade(directory=str(MIGRATIONS))
+    assert drift(app) == []

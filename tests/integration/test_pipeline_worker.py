@@ -1,0 +1,83 @@
+"""The core loop end to end on real services: an answer given over HTTP is processed by a real
+Celery worker process on PostgreSQL and Redis into a rescue task or a referral."""
+
+from datetime import timedelta
+
+import requests
+from sqlalchemy import select, update
+
+from surveys import clock
+from surveys.models import Referral, RescueTask, Response
+from surveys.responses import record_answer
+from tests.factories import make_invitation, make_programme
+from tests.integration.conftest import wait_for
+from worker import tasks
+
+
+def _answer_over_http(base_url: str, token: str, score: int, comment: str | None = None):
+    http = requests.Session()
+    page = http.post(f"{base_url}/s/{token}", data={"score": score}, allow_redirects=False)
+    assert page.status_code == 303, page.text[:500]
+    if comment is not None:
+        why = http.post(
+            f"{base_url}/s/{token}/why", data={"comment": comment}, allow_redirects=False
+        )
+        assert why.status_code == 303, why.text[:500]
+
+
+def _one(session, stmt):
+    session.expire_all()
+    return session.scalars(stmt).first()
+
+
+def test_detractor_answer_becomes_rescue_task_via_the_worker(
+    live, live_server, live_worker, session, settings
+):
+    new = make_invitation(session, settings)
+    session.commit()
+
+    _answer_over_http(live_server, new.token, 2, "Support ignored me for a week. Terrible.")
+
+    task = wait_for(lambda: _one(session, select(RescueTask)))
+    response = session.get(Response, task.response_id)
+    assert response.score == 2 and response.category == "detractor"
+    assert task.priority == "high" and task.status == "open"
+    wait_for(lambda: _one(session, select(Response).where(Response.sentiment_label.is_not(None))))
+    session.expire_all()
+    assert session.get(Response, task.response_id).sentiment_label == "negative"
+
+
+def test_promoter_answer_becomes_referral_with_working_link(
+    live, live_server, live_worker, session, settings
+):
+    make_programme(session, landing_url="https://example.com/join?src=kaiku")
+    new = make_invitation(session, settings)
+    session.commit()
+
+    _answer_over_http(live_server, new.token, 10, "Brilliant product, works great")
+
+    referral = wait_for(lambda: _one(session, select(Referral)))
+    redirect = requests.get(f"{live_server}/r/{referral.code}", allow_redirects=False)
+    assert redirect.status_code == 302
+    assert redirect.headers["Location"] == (
+        f"https://example.com/join?src=kaiku&ref={referral.code}"
+    )
+    session.expire_all()
+    assert session.get(Referral, referral.id).clicks == 1
+
+
+def test_sweeper_processes_an_answer_whose_message_was_lost(live, live_worker, session, settings):
+    new = make_invitation(session, settings)
+    response_id = record_answer(session, new.invitation, 1, channel="email")
+    session.commit()  # committed, but never enqueued: as if the broker had dropped it
+    session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(updated_at=clock.now() - timedelta(minutes=2))
+    )
+    session.commit()
+
+    tasks.sweep_unprocessed_responses.delay()
+
+    task = wait_for(lambda: _one(session, select(RescueTask)))
+    assert task.response_id == response_id

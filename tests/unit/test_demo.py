@@ -1,0 +1,116 @@
+"""The demo data: a believable story that, once processed, fills every part of the overview."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from surveys import clock
+from surveys.demo import ADMIN_EMAIL, seed_demo
+from surveys.models import (
+    Customer,
+    Invitation,
+    Referral,
+    ReferralProgramme,
+    RescueTask,
+    Response,
+    Survey,
+)
+from surveys.processing import process_response
+from surveys.staff import authenticate
+
+
+@pytest.fixture
+def seeded(session, settings):
+    processed = []
+
+    def process(response_id: int) -> None:
+        # Like the CLI's callback: runs after seed_demo committed, commits its own work.
+        assert session.get(Response, response_id) is not None
+        process_response(session, response_id, settings)
+        session.commit()
+        processed.append(response_id)
+
+    summary = seed_demo(session, settings, process=process)
+    assert summary.created
+    assert sorted(processed) == sorted(summary.response_ids)
+    return summary
+
+
+def test_demo_has_two_bilingual_surveys_and_forty_customers(session, seeded):
+    surveys = {s.name: s for s in session.scalars(select(Survey))}
+
+    assert {(s.name, s.kind) for s in surveys.values()} == {
+        ("Product NPS", "nps"),
+        ("Support CSAT", "csat"),
+    }
+    assert all(s.question_fi and s.question_en != s.question_fi for s in surveys.values())
+    locales = session.scalars(select(Customer.locale)).all()
+    assert len(locales) == seeded.customers == 40
+    assert {"en", "fi"} == set(locales)
+    assert all(c.attributes.get("plan") for c in session.scalars(select(Customer)))
+
+
+def test_detractors_get_rescue_tasks_some_open_and_some_overdue(session, seeded):
+    detractors = session.scalars(select(Response).where(Response.category == "detractor")).all()
+    tasks = {t.response_id: t for t in session.scalars(select(RescueTask))}
+
+    assert len(detractors) >= 5
+    assert all(d.id in tasks for d in detractors)
+    open_tasks = [t for t in tasks.values() if t.status != "resolved"]
+    now = clock.now()
+    assert any(t.is_overdue(now) for t in open_tasks)
+    assert any(not t.is_overdue(now) for t in open_tasks)
+    assert any(t.priority == "high" for t in open_tasks)  # an angry comment
+
+
+def test_promoters_get_referrals_in_the_demo_programme(session, seeded):
+    programme = session.scalars(select(ReferralProgramme)).one()
+    promoters = session.scalars(select(Response).where(Response.category == "promoter")).all()
+    referrals = {r.response_id: r for r in session.scalars(select(Referral))}
+
+    assert (programme.name, programme.landing_url) == (
+        "Bring a friend",
+        "https://example.com/invite",
+    )
+    praised = [p for p in promoters if p.sentiment_label != "negative"]
+    assert len(praised) >= 10
+    assert all(p.id in referrals for p in praised)
+    assert sum(r.clicks for r in referrals.values()) > 0
+
+
+def test_answers_spread_over_eight_weeks_with_finnish_and_english_comments(session, seeded):
+    responses = session.scalars(select(Response)).all()
+    now = clock.now()
+    ages = [now - r.answered_at for r in responses]
+
+    assert min(ages) < timedelta(days=1)
+    assert timedelta(days=42) < max(ages) <= timedelta(days=57)
+    assert {r.language for r in responses if r.comment} == {"en", "fi"}
+    assert any(r.comment is None for r in responses)
+    assert all(r.processed_at is not None for r in responses)
+    assert {r.category for r in responses} >= {"promoter", "passive", "detractor", "satisfied"}
+
+
+def test_some_invitations_stay_unanswered_and_open(session, seeded):
+    unanswered = session.scalars(select(Invitation).where(Invitation.status != "answered")).all()
+
+    assert len(unanswered) == seeded.invitations - len(seeded.response_ids) >= 5
+    still_open = [i for i in unanswered if i.status == "sent"]
+    assert len(still_open) >= 5
+    assert all(i.expires_at > clock.now() for i in still_open)
+    assert all(i.expires_at < clock.now() for i in unanswered if i.status == "expired")
+
+
+def test_demo_admin_can_sign_in_with_the_returned_password(session, seeded):
+    assert seeded.admin_email == ADMIN_EMAIL
+    assert authenticate(session, ADMIN_EMAIL, seeded.admin_password) is not None
+
+
+def test_seeding_again_changes_nothing(session, settings, seeded):
+    counts = session.scalar(select(func.count(Response.id)))
+
+    again = seed_demo(session, settings, process=lambda _id: pytest.fail("nothing to process"))
+
+    assert not again.created and again.admin_password is None
+    assert session.scalar(select(func.count(Response.id))) == counts
