@@ -1,15 +1,18 @@
 """Recording answers: one response per invitation, a new answer replacing the old one."""
 
-from sqlalchemy import select, update
+import functools
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from surveys import clock
-from surveys.db import insert_for
 from surveys.errors import NotFoundError, ValidationError
 from surveys.models import Invitation, Response
 from surveys.scoring import validate_score
 
 MAX_COMMENT_LENGTH = 5000
+_DIALECTS = {"postgresql": postgresql, "sqlite": sqlite}
 
 
 def record_answer(session: Session, invitation: Invitation, score: int, *, channel: str) -> int:
@@ -17,39 +20,78 @@ def record_answer(session: Session, invitation: Invitation, score: int, *, chann
 
     One atomic upsert on the invitation's unique key, so any number of concurrent submissions
     leave exactly one response, carrying the last score. A changed answer is marked unprocessed
-    (its revision bumped) so the pipeline looks at it again. Does not commit.
+    (its revision bumped) so the pipeline looks at it again; the invitation is marked answered.
+    Does not commit.
 
     :raises InvalidScoreError: the score is not on the survey's scale.
     """
     validate_score(invitation.survey.kind, score)
     now = clock.now()
-    insert = insert_for(session, Response)
-    stmt = insert.values(
-        invitation_id=invitation.id,
-        survey_id=invitation.survey_id,
-        customer_id=invitation.customer_id,
-        score=score,
-        channel=channel,
-        stage=invitation.customer.stage,
-        revision=1,
-        answered_at=now,
-        updated_at=now,
-    ).on_conflict_do_update(
-        index_elements=[Response.invitation_id],
+    dialect = session.get_bind().dialect.name
+    params = {
+        "p_invitation": invitation.id,
+        "p_survey": invitation.survey_id,
+        "p_customer": invitation.customer_id,
+        "p_score": score,
+        "p_channel": channel,
+        "p_stage": invitation.customer.stage,
+        "p_now": now,
+    }
+    response_id = session.execute(_answer_statement(dialect), params).scalar_one()
+    if dialect != "postgresql" and invitation.status != "answered":
+        session.execute(_mark_answered(), {"p_invitation": invitation.id, "p_now": now})
+    return response_id
+
+
+@functools.cache
+def _answer_statement(dialect: str):
+    """The answer upsert, built once per dialect: it is on the hottest path there is.
+
+    On PostgreSQL it also marks the invitation answered in the same round trip (a data-modifying
+    CTE); on SQLite the caller runs ``_mark_answered`` after it.
+    """
+    table = Response.__table__
+    insert = (
+        _DIALECTS[dialect]
+        .insert(table)
+        .values(
+            invitation_id=bindparam("p_invitation"),
+            survey_id=bindparam("p_survey"),
+            customer_id=bindparam("p_customer"),
+            score=bindparam("p_score"),
+            channel=bindparam("p_channel"),
+            stage=bindparam("p_stage"),
+            revision=1,
+            answered_at=bindparam("p_now"),
+            updated_at=bindparam("p_now"),
+        )
+    )
+    upsert = insert.on_conflict_do_update(
+        index_elements=[table.c.invitation_id],
         set_={
             "score": insert.excluded.score,
-            "revision": Response.revision + 1,
+            "revision": table.c.revision + 1,
             "updated_at": insert.excluded.updated_at,
             "processed_at": None,
         },
+    ).returning(table.c.id)
+    if dialect != "postgresql":
+        return upsert
+    answered = upsert.cte("answered")
+    return select(answered.c.id).add_cte(_mark_answered().cte("marked"))
+
+
+@functools.cache
+def _mark_answered():
+    invitations = Invitation.__table__
+    return (
+        update(invitations)
+        .where(
+            invitations.c.id == bindparam("p_invitation"),
+            invitations.c.status != "answered",
+        )
+        .values(status="answered", answered_at=bindparam("p_now"))
     )
-    response_id = session.execute(stmt.returning(Response.id)).scalar_one()
-    session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.status != "answered")
-        .values(status="answered", answered_at=now)
-    )
-    return response_id
 
 
 def add_comment(session: Session, invitation: Invitation, comment: str) -> int:
