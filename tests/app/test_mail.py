@@ -1,12 +1,9 @@
 """Delivering outbox emails: once to a real (local) SMTP server, logged without one, retried
 after a failure, swept when stalled, and never to a customer who unsubscribed."""
 
-import socket
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
 from surveys import clock
@@ -19,27 +16,8 @@ from surveys.mail import (
 )
 from surveys.models import Customer, Invitation, OutboxEmail
 from tests.factories import make_invitation
+from tests.servers import Inbox, free_port, smtp_servers
 from worker.tasks import deliver_email, sweep_outbox
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts; ``reject`` refuses recipients."""
-
-    def __init__(self) -> None:
-        self.messages = []
-        self.recipients: list[str] = []
-        self.reject: str | None = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.reject:
-            return self.reject
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.recipients.extend(envelope.rcpt_tos)
-        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture(autouse=True)
@@ -50,12 +28,6 @@ def tasks_run_on_the_test_app(app):
     celery = app.extensions["celery"]
     celery.set_default()
     celery.set_current()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -71,18 +43,8 @@ def smtp(smtp_port) -> SmtpSettings:
 @pytest.fixture
 def start_server(smtp_port):
     """Start the SMTP server on ``smtp_port`` when the test says so; stopped after the test."""
-    controllers = []
-
-    def start() -> Inbox:
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+    with smtp_servers(smtp_port) as start:
+        yield start
 
 
 @pytest.fixture

@@ -3,12 +3,8 @@ and an HTTP server. Missing services skip these tests on a developer's machine a
 """
 
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -18,15 +14,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from config import TestConfig
 from tests.conftest import unavailable, use_celery_of
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import celery_worker, free_port
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +46,7 @@ def redis_url() -> str:
 
 @pytest.fixture(scope="session")
 def live_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="session")
@@ -110,42 +98,8 @@ def worker_env(live_config) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def live_worker(live_config, redis_url):
     """A real ``celery -A worker worker`` process (prefork, 2 children) on the test services."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "celery-worker.log"
-    log_file = open(log_path, "w")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "worker",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=2",
-            "--without-gossip",
-            "--without-mingle",
-            "--hostname",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=worker_env(live_config),
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while "ready." not in log_path.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log_file.close()
+    with celery_worker("celery-worker", worker_env(live_config)) as log_path:
+        yield log_path
 
 
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):

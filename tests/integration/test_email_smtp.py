@@ -9,42 +9,25 @@ configured) cannot take these emails.
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from email import message_from_bytes, policy
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from surveys.mail import queue_invitation_email, stalled_outbox_ids
 from surveys.models import Invitation, OutboxEmail, Response
 from tests.factories import make_invitation
-from tests.integration.conftest import ARTIFACTS, ROOT, wait_for, worker_env
+from tests.integration.conftest import wait_for, worker_env
+from tests.servers import celery_worker, free_port, smtp_servers
 from worker.tasks import deliver_email
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]
 
 QUEUE = f"kaiku-mail-test-{os.getpid()}"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts, with its envelope recipients."""
-
-    def __init__(self) -> None:
-        self.messages = []
-        self.recipients: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.recipients.extend(envelope.rcpt_tos)
-        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 Message accepted for delivery"
 
 
 class AnswerPage(HTMLParser):
@@ -92,55 +75,23 @@ def tasks_go_to_the_live_app(live):
 
 @pytest.fixture(scope="module")
 def smtp_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture
 def start_smtp(smtp_port):
     """Start the SMTP server on ``smtp_port`` when the test says so; stopped after the test."""
-    controllers = []
-
-    def start() -> Inbox:
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+    with smtp_servers(smtp_port) as start:
+        yield start
 
 
 @pytest.fixture(scope="module")
 def mail_worker(live_config, redis_url, smtp_port):
     """A real ``celery -A worker worker`` on QUEUE whose SMTP server is ``smtp_port``; yields
     the path of its log."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "celery-mail-worker.log"
-    log_file = open(log_path, "w")  # noqa: SIM115 - closed at teardown
     env = worker_env(live_config) | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel=INFO",
-         "--concurrency=2", "--without-gossip", "--without-mingle", "-Q", QUEUE,
-         "--hostname", f"mail-test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while "ready." not in log_path.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield log_path
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log_file.close()
+    with celery_worker("celery-mail-worker", env, "-Q", QUEUE) as log_path:
+        yield log_path
 
 
 def send(outbox_id: int) -> str:
