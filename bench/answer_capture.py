@@ -2,9 +2,10 @@
 with 2 sync workers on PostgreSQL, beside a bare Flask endpoint doing one INSERT, in the same
 run with the same load (wrk): requests/s and p99 of both, and their ratio.
 
-Kaiku's POST does what production does: CSRF check, token look-up, the answer upsert, the
-invitation status, commit, then the Celery publish to Redis (no worker runs, so the queue only
-grows; it is flushed afterwards).
+Kaiku's POST does what production does: the token look-up, the answer upsert (which also marks
+the invitation answered), commit, then the Celery publish to Redis (no worker runs, so the queue
+only grows; it is flushed afterwards). Two baselines: one Core INSERT, and the same INSERT through
+the Flask-SQLAlchemy ORM (see bench/bare_app.py).
 
 Run: .venv/bin/python -m bench.answer_capture [--seconds 20] [--connections 16]
 Needs wrk (Debian package ``wrk``). Prints figures; asserts nothing.
@@ -21,7 +22,6 @@ import sys
 import tempfile
 import time
 
-import requests
 import sqlalchemy as sa
 from sqlalchemy import insert
 
@@ -37,15 +37,14 @@ local tokens = {%(tokens)s}
 local i = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "%(cookie)s"
 request = function()
   i = i + 1
   local token = tokens[(i %% #tokens) + 1]
   local score = i %% 11
-  if "%(kind)s" == "kaiku" then
-    return wrk.format(nil, "/s/" .. token, nil, "csrf_token=%(csrf)s&score=" .. score)
+  if "%(path)s" == "/s/" then
+    return wrk.format(nil, "/s/" .. token, nil, "score=" .. score)
   end
-  return wrk.format(nil, "/answer", nil, "token=" .. token .. "&score=" .. score)
+  return wrk.format(nil, "%(path)s", nil, "token=" .. token .. "&score=" .. score)
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT {\\"rps\\": %%f, \\"p50\\": %%f, \\"p99\\": %%f, " ..
@@ -56,6 +55,16 @@ done = function(summary, latency, requests)
     summary.errors.status, summary.requests))
 end
 """
+
+
+BARE_CORE = "bare Flask, one Core INSERT"
+BARE_ORM = "bare Flask-SQLAlchemy, one ORM INSERT"
+KAIKU = "Kaiku POST /s/<token>"
+RUNS = {
+    BARE_CORE: ("bench.bare_app:app", "/answer"),
+    BARE_ORM: ("bench.bare_app:app", "/answer-orm"),
+    KAIKU: ("wsgi:app", "/s/"),
+}
 
 
 def create_bare_table(url: str) -> None:
@@ -145,33 +154,27 @@ def main() -> None:
     env = bench_env(url, DATABASE_URL=url)
     lua_tokens = ",".join(f'"{t}"' for t in tokens)
     results = {}
-    for kind, target in (("bare", "bench.bare_app:app"), ("kaiku", "wsgi:app")):
+    for label, (target, path) in RUNS.items():
         port = free_port()
         server = serve(target, env, port)
         try:
-            csrf = cookie = ""
-            if kind == "kaiku":  # one session, as a respondent's browser has
-                http = requests.Session()
-                page = http.get(f"http://127.0.0.1:{port}/s/{tokens[-1]}")
-                csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-                cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-            script = WRK_SCRIPT % {"tokens": lua_tokens, "cookie": cookie, "csrf": csrf,
-                                   "kind": kind}  # fmt: skip
+            script = WRK_SCRIPT % {"tokens": lua_tokens, "path": path}
             load(port, script, 3, args.connections)  # warm-up
-            results[kind] = load(port, script, args.seconds, args.connections)
+            results[label] = load(port, script, args.seconds, args.connections)
         finally:
             stop(server)
     flush_redis()
-    for kind, label in (("bare", "bare Flask, one INSERT"), ("kaiku", "Kaiku POST /s/<token>")):
-        r = results[kind]
+    for label, r in results.items():
         print(
-            f"{label:26s} {r['rps']:7.0f} req/s  p50 {r['p50']:5.1f} ms  p99 {r['p99']:5.1f} ms"
+            f"{label:38s} {r['rps']:6.0f} req/s  p50 {r['p50']:5.1f} ms  p99 {r['p99']:5.1f} ms"
             f"  ({r['requests']} requests, {r['non2xx3xx']} non-2xx/3xx, {r['errors']} errors)"
         )
-    ratio = results["kaiku"]["rps"] / results["bare"]["rps"]
+    kaiku = results[KAIKU]["rps"]
+    for label in (BARE_CORE, BARE_ORM):
+        print(f"Kaiku / {label}: {kaiku / results[label]['rps']:.0%}")
     print(
-        f"Kaiku / bare throughput: {ratio:.0%}  (gunicorn -w 2 sync, wrk -t2 "
-        f"-c{args.connections}, {args.seconds} s each, PostgreSQL, {os.cpu_count()} cores)"
+        f"(gunicorn -w 2 sync, wrk -t2 -c{args.connections}, {args.seconds} s each, "
+        f"PostgreSQL, {os.cpu_count()} cores)"
     )
 
 

@@ -1,4 +1,10 @@
-"""The respondent forms: they check the shape of what is posted; the services check the rules."""
+"""The respondent forms: they check the shape of what is posted; the services check the rules.
+
+They carry no CSRF token, on purpose. CSRF defends requests that ride on ambient authority (a
+session cookie); these pages have none: the secret is the token in the URL, and whoever can post
+to ``/s/<token>`` already holds it. Without the token field the pages also need no session
+cookie, so they work with cookies blocked and a tab left open for days does not expire.
+"""
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
@@ -12,14 +18,22 @@ def _normalise_newlines(value: str | None) -> str | None:
     return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+class NoCsrfMeta:
+    csrf = False
+
+
 class ScoreForm(FlaskForm):
     """One score, posted by the button that was pressed; the scale is checked by record_answer."""
+
+    Meta = NoCsrfMeta
 
     score = IntegerField(validators=[InputRequired()])
 
 
 class CommentForm(FlaskForm):
     """The optional "why" behind the score."""
+
+    Meta = NoCsrfMeta
 
     comment = TextAreaField(
         filters=[_normalise_newlines],

@@ -67,9 +67,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "closed_body": "Thank you for your interest. This survey no longer accepts answers.",
         "referral_not_found_title": "This referral link is not valid",
         "referral_not_found_body": "Please check the link with the person who shared it.",
-        "expired_form_title": "This page has expired",
-        "expired_form_body": "Your answer was not saved. Please open the survey again and answer.",
-        "open_again": "Open the survey again",
         "error_title": "Something is not right",
     },
     "fi": {
@@ -116,9 +113,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "closed_body": "Kiitos kiinnostuksestasi. Kyselyyn ei voi enää vastata.",
         "referral_not_found_title": "Suosituslinkki ei ole voimassa",
         "referral_not_found_body": "Tarkista linkki sen jakaneelta henkilöltä.",
-        "expired_form_title": "Sivu on vanhentunut",
-        "expired_form_body": "Vastaustasi ei tallennettu. Avaa kysely uudelleen ja vastaa.",
-        "open_again": "Avaa kysely uudelleen",
         "error_title": "Jokin meni vikaan",
     },
 }

@@ -9,10 +9,9 @@ import re
 
 from flask import current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import csrf, db
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
 from app.respond.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, scale_ends, texts
@@ -109,6 +108,7 @@ def question(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/s/<token>")
+@csrf.exempt  # the token in the URL is the secret: see app/respond/forms.py
 def answer(token: str) -> ResponseReturnValue:
     """Record (or replace) the score, commit, enqueue processing, go on to the comment step."""
     invitation = _invitation(token)
@@ -128,6 +128,7 @@ def answer(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/s/<token>/why", methods=["GET", "POST"])
+@csrf.exempt
 def why(token: str) -> ResponseReturnValue:
     """Ask for the reason behind the score; a POST saves it (or clears it) and thanks."""
     invitation = _invitation(token)
@@ -227,20 +228,15 @@ def follow(code: str) -> ResponseReturnValue:
 
 @bp.after_request
 def security_headers(response):
-    """No token in a Referer to other sites, no sniffing; token pages are never cached or framed.
-
-    ``same-origin`` rather than ``no-referrer``: Flask-WTF's CSRF check on HTTPS requires a
-    same-origin Referer on the form posts.
-    """
+    """No token in a Referer to anyone, no sniffing; token pages are never cached or framed."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
     if request.view_args and "token" in request.view_args:
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", TOKEN_PAGE_CSP)
     elif request.endpoint == "respond.follow":
         response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -265,24 +261,3 @@ def domain_error(exc: KaikuError) -> ResponseReturnValue:
         (getattr(t, keys[0]), getattr(t, keys[1])) if keys else (t.error_title, exc.message)
     )
     return _render("error.html", exc.status, status=exc.status, title=title, message=message)
-
-
-@bp.errorhandler(CSRFError)
-def form_expired(exc: CSRFError) -> ResponseReturnValue:
-    """A stale or missing CSRF token: nothing was saved; offer the survey again."""
-    token = (request.view_args or {}).get("token")
-    if token:
-        try:
-            _invitation(token)
-        except KaikuError:
-            pass
-    t = texts(_lang())
-    return _render(
-        "error.html",
-        400,
-        status=400,
-        title=t.expired_form_title,
-        message=t.expired_form_body,
-        action_url=url_for("respond.question", token=token) if token else None,
-        action_label=t.open_again,
-    )
