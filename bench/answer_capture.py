@@ -31,6 +31,7 @@ from surveys import clock
 from surveys.models import Customer, Invitation
 from surveys.tokens import hash_token, new_token
 from tests.factories import make_survey
+from tests.servers import free_port
 
 WRK_SCRIPT = """
 local tokens = {%(tokens)s}
@@ -78,12 +79,6 @@ def create_bare_table(url: str) -> None:
             )
         )
     engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def seed(app, n: int) -> list[str]:

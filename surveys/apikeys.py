@@ -4,7 +4,6 @@ A raw key reads ``kk_<prefix>_<secret>``. The prefix (12 hex characters) finds t
 safe to display; the secret never leaves the response that created it.
 """
 
-import hmac
 import re
 import secrets
 from datetime import timedelta
@@ -16,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from surveys import clock
 from surveys.errors import ValidationError
 from surveys.models import ApiKey
-from surveys.tokens import hash_token, new_token
+from surveys.tokens import hash_token, new_token, same_hash
 
 KEY_PATTERN = re.compile(r"kk_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})")
 # last_used_at is a hint for admins ("is this key still in use?"), not an audit log: writing it
@@ -60,7 +59,7 @@ def verify_api_key(session: Session, raw: str | None) -> ApiKey | None:
     key = session.scalars(
         select(ApiKey).where(ApiKey.prefix == match.group(1), ApiKey.revoked_at.is_(None))
     ).one_or_none()
-    if key is None or not hmac.compare_digest(hash_token(raw), key.key_hash):
+    if key is None or not same_hash(raw, key.key_hash):
         return None
     now = clock.now()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:

@@ -4,28 +4,24 @@ Every value is checked before anything is written, so a rejected call leaves no 
 """
 
 import math
-import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from surveys.addresses import looks_like_email
 from surveys.db import insert_ignore
 from surveys.errors import ConflictError, NotFoundError, ValidationError
 from surveys.models import LOCALES, STAGES, Customer
 
 MAX_EXTERNAL_ID_LENGTH = 255
-MAX_EMAIL_LENGTH = 320
 MAX_NAME_LENGTH = 255
 MAX_TIMEZONE_LENGTH = 64
 MAX_ATTRIBUTES = 50
 MAX_ATTRIBUTE_KEY_LENGTH = 64
 MAX_ATTRIBUTE_VALUE_LENGTH = 1000
 UPSERT_FIELDS = ("email", "name", "locale", "timezone", "stage", "attributes", "unsubscribed")
-
-# A shape check, not a deliverability check: one @, no spaces, a dot in the domain.
-EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
 class UnsubscribedError(ConflictError):
@@ -121,7 +117,7 @@ def _email(value: Any) -> str | None:
     if not isinstance(value, str):
         raise ValueError("must be a string")
     value = value.strip()
-    if len(value) > MAX_EMAIL_LENGTH or not EMAIL_SHAPE.fullmatch(value) or _has_control(value):
+    if not looks_like_email(value) or _has_control(value):
         raise ValueError("not an email address")
     return value
 

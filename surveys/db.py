@@ -6,15 +6,23 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+_DIALECTS = {"postgresql": postgresql, "sqlite": sqlite}
+
+
+def dialect_insert(dialect: str, target):
+    """The named dialect's ``insert()`` construct for ``target`` (a model or a table), which
+    knows ``on_conflict_*``.
+
+    :raises RuntimeError: a database Kaiku does not support.
+    """
+    if dialect not in _DIALECTS:
+        raise RuntimeError(f"unsupported database: {dialect}")
+    return _DIALECTS[dialect].insert(target)
+
 
 def insert_for(session: Session, model: type):
-    """The dialect's ``insert()`` construct for ``model``, which knows ``on_conflict_*``."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model)
-    if dialect == "sqlite":
-        return sqlite.insert(model)
-    raise RuntimeError(f"unsupported database: {dialect}")
+    """The session's dialect's ``insert()`` construct for ``model``."""
+    return dialect_insert(session.get_bind().dialect.name, model)
 
 
 def insert_ignore(

@@ -3,16 +3,15 @@
 import functools
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from surveys import clock
+from surveys.db import dialect_insert
 from surveys.errors import NotFoundError, ValidationError
 from surveys.models import Invitation, Response
 from surveys.scoring import validate_score
 
 MAX_COMMENT_LENGTH = 5000
-_DIALECTS = {"postgresql": postgresql, "sqlite": sqlite}
 
 
 def record_answer(session: Session, invitation: Invitation, score: int, *, channel: str) -> int:
@@ -51,20 +50,16 @@ def _answer_statement(dialect: str):
     CTE); on SQLite the caller runs ``_mark_answered`` after it.
     """
     table = Response.__table__
-    insert = (
-        _DIALECTS[dialect]
-        .insert(table)
-        .values(
-            invitation_id=bindparam("p_invitation"),
-            survey_id=bindparam("p_survey"),
-            customer_id=bindparam("p_customer"),
-            score=bindparam("p_score"),
-            channel=bindparam("p_channel"),
-            stage=bindparam("p_stage"),
-            revision=1,
-            answered_at=bindparam("p_now"),
-            updated_at=bindparam("p_now"),
-        )
+    insert = dialect_insert(dialect, table).values(
+        invitation_id=bindparam("p_invitation"),
+        survey_id=bindparam("p_survey"),
+        customer_id=bindparam("p_customer"),
+        score=bindparam("p_score"),
+        channel=bindparam("p_channel"),
+        stage=bindparam("p_stage"),
+        revision=1,
+        answered_at=bindparam("p_now"),
+        updated_at=bindparam("p_now"),
     )
     upsert = insert.on_conflict_do_update(
         index_elements=[table.c.invitation_id],

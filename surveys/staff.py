@@ -5,22 +5,19 @@ sign-in is case-insensitive and one address cannot be registered twice in two sp
 """
 
 import functools
-import re
 import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from surveys.addresses import looks_like_email
 from surveys.errors import ConflictError, ValidationError
 from surveys.models import ROLES, StaffUser
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt over a megabyte of "password" is a cheap way to burn a server's CPU.
 MAX_PASSWORD_LENGTH = 1024
-MAX_EMAIL_LENGTH = 320
-# The shape only (something@host.tld); whether the address exists is not ours to check.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 def normalize_email(email: str | None) -> str:
@@ -31,7 +28,7 @@ def normalize_email(email: str | None) -> str:
 def validate_email(email: str | None) -> str:
     """The normalised address. :raises ValidationError: not shaped like name@host.tld."""
     email = normalize_email(email)
-    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.match(email):
+    if not looks_like_email(email):
         raise ValidationError("Enter a valid email address.", fields={"email": "invalid"})
     return email
 
@@ -89,12 +86,6 @@ def create_staff(
     session.add(user)
     session.flush()
     return user
-
-
-def set_password(session: Session, user: StaffUser, password: str) -> None:
-    """Replace ``user``'s password; flushes. :raises ValidationError: too short or too long."""
-    user.password_hash = generate_password_hash(validate_password(password))
-    session.flush()
 
 
 def authenticate(session: Session, email: str, password: str) -> StaffUser | None:

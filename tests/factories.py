@@ -4,38 +4,17 @@ import itertools
 
 from sqlalchemy.orm import Session
 
+from surveys.catalog import create_survey
 from surveys.invitations import NewInvitation, create_invitation
 from surveys.models import Customer, ReferralProgramme, Survey
 from surveys.settings import Settings
-from surveys.tokens import new_token
 
 _seq = itertools.count(1)
 
-QUESTIONS = {
-    "nps": (
-        "How likely are you to recommend us to a friend or colleague?",
-        "Kuinka todennäköisesti suosittelisit meitä ystävälle tai kollegalle?",
-    ),
-    "csat": ("How satisfied were you with our service?", "Kuinka tyytyväinen olit palveluumme?"),
-    "ces": ("How easy was it to get your issue resolved?", "Kuinka helppoa asiasi hoitaminen oli?"),
-}
 
-
-def make_survey(session: Session, kind: str = "nps", **fields) -> Survey:
-    question_en, question_fi = QUESTIONS[kind]
-    values = {
-        "key": new_token(12),
-        "name": f"{kind.upper()} survey {next(_seq)}",
-        "kind": kind,
-        "question_en": question_en,
-        "question_fi": question_fi,
-        "comment_prompt_en": "What is the main reason for your score?",
-        "comment_prompt_fi": "Mikä on tärkein syy antamaasi arvosanaan?",
-    }
-    survey = Survey(**(values | fields))
-    session.add(survey)
-    session.flush()
-    return survey
+def make_survey(session: Session, kind: str = "nps", name: str | None = None, **fields) -> Survey:
+    """A survey through the real service; texts not given take the kind's defaults."""
+    return create_survey(session, name or f"{kind.upper()} survey {next(_seq)}", kind, **fields)
 
 
 def make_customer(session: Session, **fields) -> Customer:

@@ -6,7 +6,6 @@ with exponential backoff.
 """
 
 import logging
-import smtplib
 import time
 
 from celery import shared_task
@@ -20,7 +19,9 @@ from worker.app import FlaskBatchTask
 log = logging.getLogger(__name__)
 
 TRANSIENT_DB = (OperationalError,)
-TRANSIENT_SMTP = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+# smtplib.SMTPException, refused connections and timeouts are all OSErrors; mail.deliver gives
+# up by itself on the permanent ones.
+TRANSIENT_SMTP = (OSError,)
 BATCH_SIZE = 100
 
 

@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from surveys.staff import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH
+from surveys.addresses import MAX_EMAIL_LENGTH
+from surveys.staff import MAX_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

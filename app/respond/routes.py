@@ -55,7 +55,7 @@ def _lang() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
-def _render(template: str, http_status: int = 200, /, **context) -> ResponseReturnValue:
+def render_page(template: str, http_status: int = 200, /, **context) -> ResponseReturnValue:
     lang = _lang()
     return render_template(template, lang=lang, t=texts(lang), **context), http_status
 
@@ -71,7 +71,7 @@ def _question_page(
     kind = invitation.survey.kind
     response = response_for(db.session, invitation)
     current = response.score if response else None
-    return _render(
+    return render_page(
         "respond/question.html",
         status,
         token=token,
@@ -150,7 +150,7 @@ def why(token: str) -> ResponseReturnValue:
         error = texts(_lang()).comment_too_long
     else:
         form.comment.data = response.comment
-    return _render(
+    return render_page(
         "respond/why.html",
         422 if error else 200,
         token=token,
@@ -189,7 +189,7 @@ def thanks(token: str) -> ResponseReturnValue:
         return redirect(url_for("respond.question", token=token), 303)
     state, referral = _referral_state(response)
     settings = current_app.extensions["kaiku_settings"]
-    return _render(
+    return render_page(
         "respond/thanks.html",
         token=token,
         response=response,
@@ -260,4 +260,4 @@ def domain_error(exc: KaikuError) -> ResponseReturnValue:
     title, message = (
         (getattr(t, keys[0]), getattr(t, keys[1])) if keys else (t.error_title, exc.message)
     )
-    return _render("error.html", exc.status, status=exc.status, title=title, message=message)
+    return render_page("error.html", exc.status, status=exc.status, title=title, message=message)

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from app.extensions import csrf, db
 from app.respond import bp
 from app.respond.i18n import language_of
-from app.respond.routes import _render
+from app.respond.routes import render_page
 from surveys.customers import unsubscribe
 from surveys.invitations import find_invitation
 from surveys.models import Customer
@@ -29,7 +29,7 @@ def _customer(token: str) -> Customer:
 def unsubscribe_page(token: str) -> ResponseReturnValue:
     """Ask to confirm; a customer already unsubscribed is told so."""
     customer = _customer(token)
-    return _render("respond/unsubscribe.html", token=token, customer=customer, done=False)
+    return render_page("respond/unsubscribe.html", token=token, customer=customer, done=False)
 
 
 @bp.post("/u/<token>")
@@ -41,4 +41,4 @@ def unsubscribe_now(token: str) -> ResponseReturnValue:
     db.session.commit()
     if request.form.get("List-Unsubscribe") == "One-Click":
         return "", 204
-    return _render("respond/unsubscribe.html", token=token, customer=customer, done=True)
+    return render_page("respond/unsubscribe.html", token=token, customer=customer, done=True)

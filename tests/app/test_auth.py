@@ -9,6 +9,7 @@ from config import TestConfig
 from surveys.errors import ConflictError, ValidationError
 from surveys.models import StaffUser
 from surveys.staff import authenticate, create_staff
+from tests.conftest import use_celery_of
 
 PASSWORD = "correct horse battery"
 
@@ -148,7 +149,7 @@ def csrf_app(app):
         WTF_CSRF_ENABLED = True
 
     csrf_app = create_app(CsrfConfig)
-    app.extensions["celery"].set_default()
+    use_celery_of(app)  # creating an app made its Celery current; tasks stay on the test app
     return csrf_app
 
 
@@ -177,7 +178,7 @@ def probe_app(app):
     probe_app.add_url_rule(
         "/_probe/admin-only", "admin_only_probe", role_required("admin")(lambda: "admin page")
     )
-    app.extensions["celery"].set_default()
+    use_celery_of(app)
     return probe_app
 
 

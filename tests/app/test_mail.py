@@ -20,16 +20,6 @@ from tests.servers import Inbox, free_port, smtp_servers
 from worker.tasks import deliver_email, sweep_outbox
 
 
-@pytest.fixture(autouse=True)
-def tasks_run_on_the_test_app(app):
-    """Make the test app's Celery the *current* one, not only the default: another test that
-    built an app of its own left that app's Celery current, and tasks would run in its context.
-    """
-    celery = app.extensions["celery"]
-    celery.set_default()
-    celery.set_current()
-
-
 @pytest.fixture
 def smtp_port() -> int:
     return free_port()

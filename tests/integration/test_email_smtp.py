@@ -66,13 +66,6 @@ def hrefs(html: str) -> list[str]:
     return found
 
 
-@pytest.fixture(autouse=True)
-def tasks_go_to_the_live_app(live):
-    """Make the live app's Celery the *current* one (``live`` only makes it the default): an app
-    built by another test would otherwise stay current, and ``.apply_async`` would use it."""
-    live.extensions["celery"].set_current()
-
-
 @pytest.fixture(scope="module")
 def smtp_port() -> int:
     return free_port()
