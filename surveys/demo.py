@@ -254,7 +254,12 @@ def _history(session: Session, rng: random.Random, response_id: int, settings: S
             update(RescueTask)
             .where(RescueTask.id == task_id)
             .values(
-                status="resolved", notes=note, created_at=response.answered_at, updated_at=later
+                status="resolved",
+                outcome=rng.choice(["won_back", "lost", "no_reply"]),
+                resolution_note=note,
+                resolved_at=later,
+                created_at=response.answered_at,
+                updated_at=later,
             )
             .execution_options(synchronize_session=False)
         )

@@ -73,8 +73,8 @@ def rescue_task_json(task: RescueTask) -> dict[str, Any]:
         "priority": task.priority,
         "due_at": iso(task.due_at),
         "assignee": task.assignee.email if task.assignee is not None else None,
-        "notes": task.notes,
         "outcome": task.outcome,
+        "resolution_note": task.resolution_note,
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
     }

@@ -2,34 +2,56 @@
 
 from surveys.models.base import Base, UTCDateTime
 from surveys.models.catalog import KINDS, Survey
-from surveys.models.customers import LOCALES, STAGES, Customer
-from surveys.models.invitations import INVITATION_STATUSES, Invitation
+from surveys.models.customers import LOCALES, STAGES, Customer, StageChange
+from surveys.models.events import CHANNELS, FILTER_OPS, Event, TriggerRule
+from surveys.models.imports import IMPORT_STATUSES, CustomerImport
+from surveys.models.invitations import INVITATION_STATUSES, OPEN_STATUSES, Invitation
 from surveys.models.outbox import OUTBOX_STATUSES, OutboxEmail
 from surveys.models.referrals import Referral, ReferralProgramme
-from surveys.models.rescue import PRIORITIES, RESCUE_STATUSES, RescueTask
+from surveys.models.rescue import (
+    OUTCOMES,
+    PRIORITIES,
+    RESCUE_STATUSES,
+    WINBACK_STATES,
+    RescueNote,
+    RescueTask,
+    RescueTaskEvent,
+)
 from surveys.models.responses import Response, ResponseTheme
 from surveys.models.staff import ROLES, ApiKey, StaffUser
 
 __all__ = [
+    "CHANNELS",
+    "FILTER_OPS",
+    "IMPORT_STATUSES",
     "INVITATION_STATUSES",
     "KINDS",
     "LOCALES",
+    "OPEN_STATUSES",
     "OUTBOX_STATUSES",
+    "OUTCOMES",
     "PRIORITIES",
     "RESCUE_STATUSES",
     "ROLES",
     "STAGES",
+    "WINBACK_STATES",
     "ApiKey",
     "Base",
     "Customer",
+    "CustomerImport",
+    "Event",
     "Invitation",
     "OutboxEmail",
     "Referral",
     "ReferralProgramme",
+    "RescueNote",
     "RescueTask",
+    "RescueTaskEvent",
     "Response",
     "ResponseTheme",
+    "StageChange",
     "StaffUser",
     "Survey",
+    "TriggerRule",
     "UTCDateTime",
 ]

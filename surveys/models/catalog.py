@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
 
@@ -23,7 +23,18 @@ class Survey(Base):
     comment_prompt_en: Mapped[str] = mapped_column(Text)
     comment_prompt_fi: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    # Delivery policy: not asked again inside this many days (the global window applies too);
+    # one reminder this many days after sending if unanswered (None: no reminder); the link
+    # closes this many days after sending; with quiet_weekends, Saturday and Sunday are quiet.
+    recontact_days: Mapped[int] = mapped_column(default=90)
+    reminder_days: Mapped[int | None] = mapped_column(default=3)
+    expire_days: Mapped[int] = mapped_column(default=14)
+    quiet_weekends: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    trigger_rules: Mapped[list["TriggerRule"]] = relationship(  # noqa: F821
+        back_populates="survey", cascade="all, delete-orphan", order_by="TriggerRule.id"
+    )
 
     def question(self, locale: str) -> str:
         return self.question_fi if locale == "fi" else self.question_en

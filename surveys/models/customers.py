@@ -3,8 +3,8 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
 
@@ -24,8 +24,44 @@ class Customer(Base):
     stage: Mapped[str] = mapped_column(String(20), default="onboarding")
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     unsubscribed: Mapped[bool] = mapped_column(default=False)
+    # A hard bounce: the address does not take mail; cleared when the email address changes.
+    bounced_at: Mapped[datetime | None]
+    bounce_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    stage_changes: Mapped[list["StageChange"]] = relationship(
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="StageChange.id",
+        lazy="select",
+    )
+
     def __repr__(self) -> str:
         return f"<Customer {self.external_id}>"
+
+
+class StageChange(Base):
+    """One move of a customer's lifecycle stage, with what caused it."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_customer_changed", "customer_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    # event, feedback, referral, rescue, api, import, admin
+    cause: Mapped[str] = mapped_column(String(20))
+    # Human-readable: the event's name, "detractor answer to <survey>", ...
+    detail: Mapped[str | None] = mapped_column(String(300))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", ondelete="SET NULL")
+    )
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="stage_changes")
+
+    def __repr__(self) -> str:
+        return f"<StageChange {self.from_stage}->{self.to_stage} ({self.cause})>"

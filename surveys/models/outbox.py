@@ -22,6 +22,10 @@ class OutboxEmail(Base):
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL"), index=True
     )
+    # A follow-up, escalation or assignment email about a rescue task.
+    rescue_task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rescue_tasks.id", ondelete="SET NULL"), index=True
+    )
     to_address: Mapped[str] = mapped_column(String(320))
     from_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(500))

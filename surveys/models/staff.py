@@ -20,6 +20,7 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16), default="agent")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
 
     # Flask-Login's protocol, written out so the domain does not import Flask-Login.
     @property
