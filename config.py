@@ -43,9 +43,32 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
 
     INVITATION_TTL_DAYS = _env_int("INVITATION_TTL_DAYS", 30)
-    RESCUE_DUE_HOURS = _env_int("RESCUE_DUE_HOURS", 24)
     SWEEP_AFTER_SECONDS = _env_int("SWEEP_AFTER_SECONDS", 60)
     SWEEP_EVERY_SECONDS = _env_int("SWEEP_EVERY_SECONDS", 30)
+
+    # Lifecycle delivery (see README: Delivery). A customer is asked at most once in this many
+    # days across all surveys; no email goes out in quiet hours of the customer's own time zone.
+    GLOBAL_RECONTACT_DAYS = _env_int("GLOBAL_RECONTACT_DAYS", 90)
+    QUIET_HOURS = _env("QUIET_HOURS", "21:00-08:00")
+    DISPATCH_EVERY_SECONDS = _env_int("DISPATCH_EVERY_SECONDS", 15)
+    DISPATCH_BATCH_SIZE = _env_int("DISPATCH_BATCH_SIZE", 500)
+    # Which events move a customer to which lifecycle stage: "event=stage,event=stage".
+    STAGE_EVENTS = _env(
+        "STAGE_EVENTS",
+        "signed_up=onboarding,onboarding_completed=active,renewed=loyal,cancelled=churned",
+    )
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+    # Rescue work (see README: Rescue). Due times by priority; a task is high priority for a very
+    # negative comment or a customer whose value attribute reaches the threshold.
+    RESCUE_DUE_HOURS = _env_int("RESCUE_DUE_HOURS", 24)
+    RESCUE_HIGH_DUE_HOURS = _env_int("RESCUE_HIGH_DUE_HOURS", 4)
+    RESCUE_VALUE_ATTRIBUTE = _env("RESCUE_VALUE_ATTRIBUTE", "mrr")
+    RESCUE_HIGH_VALUE = _env_int("RESCUE_HIGH_VALUE", 1000)
+    RESCUE_OWNER_ATTRIBUTE = _env("RESCUE_OWNER_ATTRIBUTE", "account_owner")
+    ESCALATE_EVERY_SECONDS = _env_int("ESCALATE_EVERY_SECONDS", 300)
+    # Flask-Limiter: sign-in attempts per client address; storage is Redis when it answers.
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
     # "auto": eager when REDIS_URL does not answer (the demo); "1": always eager; "0": never.
     CELERY_EAGER = _env("CELERY_EAGER", "0")

@@ -32,10 +32,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.extensions import csrf
     from app.insights import bp as insights_bp
+    from app.rescue import bp as rescue_bp
     from app.respond import bp as respond_bp
 
     csrf.exempt(api_bp)  # bearer-key API: no cookies, so no CSRF to forge
@@ -43,6 +45,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth_bp)
     app.register_blueprint(insights_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(rescue_bp, url_prefix="/rescue")
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -9,7 +9,7 @@ from surveys import clock
 from surveys.errors import InvitationExpiredError, NotFoundError, ValidationError
 from surveys.models import Customer, Invitation, Survey
 from surveys.settings import Settings
-from surveys.tokens import hash_token, new_token
+from surveys.tokens import derive_token, hash_token, new_nonce
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,27 @@ def create_invitation(
     """
     if not survey.active:
         raise ValidationError("This survey is paused.", fields={"survey": "paused"})
-    token = new_token()
+    nonce = new_nonce()
+    token = derive_token(settings.token_secret, nonce)
     invitation = Invitation(
         survey=survey,
         customer=customer,
         token_hash=hash_token(token),
+        token_nonce=nonce,
         channel=channel,
         expires_at=clock.now() + settings.invitation_ttl,
     )
     session.add(invitation)
     session.flush()
     return NewInvitation(invitation, token)
+
+
+def invitation_token(invitation: Invitation, settings: Settings) -> str | None:
+    """The raw link token of ``invitation``, rebuilt from its nonce; None for an old link made
+    before nonces (its token was random and exists nowhere now)."""
+    if invitation.token_nonce is None:
+        return None
+    return derive_token(settings.token_secret, invitation.token_nonce)
 
 
 def find_invitation(session: Session, token: str, *, allow_expired: bool = False) -> Invitation:

@@ -1,5 +1,6 @@
 """Secret tokens for links and keys: random, shown once, stored only as a hash."""
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -8,6 +9,21 @@ import secrets
 def new_token(nbytes: int = 24) -> str:
     """A URL-safe random token; 24 bytes = 192 bits."""
     return secrets.token_urlsafe(nbytes)
+
+
+def new_nonce() -> str:
+    """The random half of an invitation token: 16 bytes, hex."""
+    return secrets.token_hex(16)
+
+
+def derive_token(secret: str, nonce: str) -> str:
+    """An invitation's link token: HMAC-SHA256(secret, nonce), URL-safe, 256 bits.
+
+    The database keeps the nonce and the token's hash; only the app, holding the secret, can
+    rebuild the link (for a reminder, or the API), so a leaked database leaks no answerable link.
+    """
+    digest = hmac.new(secret.encode(), b"invitation:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def hash_token(token: str) -> str:

@@ -51,6 +51,22 @@ def celery_init_app(app: Flask) -> Celery:
             "task": "kaiku.sweep_outbox",
             "schedule": timedelta(seconds=app.config["SWEEP_EVERY_SECONDS"]),
         },
+        "sweep-unevaluated-events": {
+            "task": "kaiku.sweep_unevaluated_events",
+            "schedule": timedelta(seconds=app.config["SWEEP_EVERY_SECONDS"]),
+        },
+        "dispatch-due-invitations": {
+            "task": "kaiku.dispatch_due_invitations",
+            "schedule": timedelta(seconds=app.config["DISPATCH_EVERY_SECONDS"]),
+        },
+        "remind-and-expire-invitations": {
+            "task": "kaiku.remind_and_expire_invitations",
+            "schedule": timedelta(minutes=5),
+        },
+        "escalate-overdue-rescue-tasks": {
+            "task": "kaiku.escalate_overdue_rescue_tasks",
+            "schedule": timedelta(seconds=app.config["ESCALATE_EVERY_SECONDS"]),
+        },
     }
     eager = app.config["CELERY_EAGER"]
     if eager == "1" or (eager == "auto" and not redis_answers(app.config["REDIS_URL"])):

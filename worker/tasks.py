@@ -120,3 +120,8 @@ def sweep_outbox() -> int:
     for outbox_id in ids:
         deliver_email.delay(outbox_id)
     return len(ids)
+
+
+# The other task modules register with the same Celery app wherever worker.tasks is imported
+# (the worker, the web process's eager calls, the in-process beat of the demo).
+from worker import delivery_tasks, lifecycle_tasks, rescue_tasks  # noqa: E402,F401

@@ -2,7 +2,10 @@
 
 from app.api import (  # noqa: F401
     auth,
+    bounces,
     bp,
+    customers,
+    events,
     invitations,
     referrals,
     reports,

@@ -160,6 +160,12 @@ def upgrade():
     with op.batch_alter_table('staff_users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True))
 
+    # Keys made before roles were integrators' keys, which may do everything.
+    with op.batch_alter_table('api_keys', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('role', sa.String(length=16), nullable=False, server_default='admin'))
+    with op.batch_alter_table('api_keys', schema=None) as batch_op:
+        batch_op.alter_column('role', server_default=None)
+
     with op.batch_alter_table('surveys', schema=None) as batch_op:
         # Existing surveys take the defaults new ones get; the server defaults go again after.
         batch_op.add_column(sa.Column('recontact_days', sa.Integer(), nullable=False, server_default='90'))
@@ -181,6 +187,9 @@ def downgrade():
         batch_op.drop_column('expire_days')
         batch_op.drop_column('reminder_days')
         batch_op.drop_column('recontact_days')
+
+    with op.batch_alter_table('api_keys', schema=None) as batch_op:
+        batch_op.drop_column('role')
 
     with op.batch_alter_table('staff_users', schema=None) as batch_op:
         batch_op.drop_column('last_login_at')

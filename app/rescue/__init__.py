@@ -1,0 +1,7 @@
+"""The support team's rescue queue: the queue, a task with the customer's timeline, actions."""
+
+from flask import Blueprint
+
+bp = Blueprint("rescue", __name__)
+
+from app.rescue import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Rescue queue pages."""

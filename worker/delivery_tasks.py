@@ -1,0 +1,1 @@
+"""Delivery tasks: dispatch due invitations, reminders and expiry (issue 3)."""

@@ -1,0 +1,1 @@
+"""Lifecycle tasks: trigger evaluation of events, the event sweeper, customer imports (issue 3)."""

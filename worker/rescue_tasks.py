@@ -1,0 +1,1 @@
+"""Rescue tasks: escalation of overdue tasks and the emails about tasks (issue 4)."""
