@@ -124,4 +124,4 @@ def sweep_outbox() -> int:
 
 # The other task modules register with the same Celery app wherever worker.tasks is imported
 # (the worker, the web process's eager calls, the in-process beat of the demo).
-from worker import delivery_tasks, lifecycle_tasks, rescue_tasks  # noqa: E402,F401
+from worker import delivery_tasks, import_tasks, lifecycle_tasks, rescue_tasks  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Customer import task: runs a CSV import row by row, reporting progress (issue 3)."""
