@@ -6,6 +6,7 @@ under ``instance/`` and a local Redis that may or may not be there (see ``worker
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -41,6 +42,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A staff session ends this many hours after sign-in, or when the browser closes (the cookie
+    # is a browser-session cookie, so Flask-Login's "strong" protection applies to it).
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_HOURS", 12))
 
     INVITATION_TTL_DAYS = _env_int("INVITATION_TTL_DAYS", 30)
     SWEEP_AFTER_SECONDS = _env_int("SWEEP_AFTER_SECONDS", 60)
@@ -67,8 +72,21 @@ class Config:
     RESCUE_HIGH_VALUE = _env_int("RESCUE_HIGH_VALUE", 1000)
     RESCUE_OWNER_ATTRIBUTE = _env("RESCUE_OWNER_ATTRIBUTE", "account_owner")
     ESCALATE_EVERY_SECONDS = _env_int("ESCALATE_EVERY_SECONDS", 300)
-    # Flask-Limiter: sign-in attempts per client address; storage is Redis when it answers.
+    # Flask-Limiter: failed sign-in attempts per client address and per account email (see
+    # app/auth/security.py). Storage: RATELIMIT_STORAGE_URI, else REDIS_URL when it answers at
+    # start, else this process's memory; if Redis goes away later, memory stands in.
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 10 minutes")
+    LOGIN_RATE_LIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "kaiku-limits"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Proxies in front of Kaiku whose X-Forwarded-For/-Proto/-Host to trust (0: none). Behind
+    # one TLS-terminating proxy set 1, or every client shares the proxy's address and rate limit.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     # "auto": eager when REDIS_URL does not answer (the demo); "1": always eager; "0": never.
     CELERY_EAGER = _env("CELERY_EAGER", "0")
@@ -112,6 +130,9 @@ class TestConfig(Config):
     BASE_URL = "http://kaiku.test"
     SMTP_HOST = None
     WTF_CSRF_ENABLED = False
+    # Tests sign in many times a minute from one address; the rate-limit tests turn this on.
+    LOGIN_RATE_LIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
     CELERY_EAGER = "1"
     CELERY = {**Config.CELERY, "broker_url": REDIS_URL}
 

@@ -20,6 +20,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from app.auth.security import init_security
     from app.extensions import csrf, db, login_manager, migrate
     from surveys.settings import Settings
 
@@ -28,6 +29,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    init_security(app)
     app.extensions["kaiku_settings"] = Settings.from_mapping(app.config)
 
 

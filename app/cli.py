@@ -2,7 +2,10 @@
 
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -11,6 +14,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.extensions import db
 from surveys.errors import KaikuError
+from surveys.models import ROLES
 
 
 def register(app: Flask) -> None:
@@ -34,13 +38,20 @@ def register(app: Flask) -> None:
 
     @app.cli.command("create-api-key")
     @click.argument("name")
-    def create_api_key_command(name: str) -> None:
+    @click.option(
+        "--role",
+        type=click.Choice(ROLES),
+        default="admin",
+        show_default=True,
+        help="admin: everything; agent: reads and rescue-task changes; analyst: reads only.",
+    )
+    def create_api_key_command(name: str, role: str) -> None:
         """Create an API key for an integration; the key is printed once and never again."""
         from surveys.apikeys import create_api_key
 
-        key, raw = _or_fail(lambda: create_api_key(db.session, name))
+        key, raw = _or_fail(lambda: create_api_key(db.session, name, role=role))
         db.session.commit()
-        click.echo(f"Created API key {key.name!r} ({key.prefix}):")
+        click.echo(f"Created {key.role} API key {key.name!r} ({key.prefix}):")
         click.echo(f"\n    {raw}\n")
         click.echo(
             "Copy it now: it is not shown again (only its hash is stored). "
@@ -54,6 +65,33 @@ def register(app: Flask) -> None:
         summary = _seed(process)
         if summary.created and summary.response_ids:
             click.echo(f"{len(summary.response_ids)} responses {how}.")
+
+    @app.cli.command("import-customers")
+    @click.argument(
+        "file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+    )
+    def import_customers_command(file: Path) -> None:
+        """Import customers from a CSV file with a header row (external_id required).
+
+        Columns: external_id, email, name, locale, timezone, stage, unsubscribed; any other
+        column is an attribute. Runs as the Celery task kaiku.import_customers (in this process
+        when no worker answers) and shows its progress. Exits with status 1 when rows were
+        refused (they are listed with their line numbers) or the file could not be read.
+        """
+        from surveys import imports
+
+        limit = current_app.config["IMPORT_MAX_BYTES"]
+        if file.stat().st_size > limit:
+            raise click.ClickException(f"{file.name} is larger than {limit // 1024} KiB.")
+        started = _or_fail(lambda: imports.create_import(db.session, file.name, file.read_bytes()))
+        db.session.commit()
+        import_id, total = started.id, started.total_rows
+        wait, how = _run_import(import_id)
+        click.echo(f"Import {import_id}: {total} rows from {started.filename}, {how}.")
+        done = _watch_import(import_id, total, wait)
+        _echo_import_summary(done)
+        if done.status == "failed" or imports.failed_rows(done):
+            sys.exit(1)
 
     @app.cli.command("run-demo")
     @click.option("--host", default="127.0.0.1", show_default=True)
@@ -182,3 +220,88 @@ def _start_worker(flask_app: Flask) -> Callable[[], None]:
                 proc.kill()
 
     return stop
+
+
+def _run_import(import_id: int) -> tuple[Callable[[], str | None], str]:
+    """Start the import task: on a Celery worker when one answers, else in this process (in a
+    thread, so the console can show progress). Returns a function telling whether the run
+    ended in error (for the in-process run) and how it runs, in words."""
+    from worker.app import redis_answers
+    from worker.enqueue import enqueue
+    from worker.import_tasks import import_customers
+
+    celery_app = current_app.extensions["celery"]
+    redis_url = current_app.config["REDIS_URL"]
+    if (
+        not celery_app.conf.task_always_eager
+        and redis_answers(redis_url)
+        and _worker_answers(celery_app)
+    ):
+        enqueue(import_customers, import_id)
+        return (lambda: None), f"on the Celery worker at {maybe_sanitize_url(redis_url)}"
+    failure: list[str] = []
+
+    def run() -> None:
+        try:
+            import_customers.apply(args=[import_id], throw=True)
+        except Exception as exc:  # reported on the console; the import row says where it stopped
+            failure.append(f"{type(exc).__name__}: {exc}")
+
+    thread = threading.Thread(target=run, name=f"import-{import_id}", daemon=True)
+    thread.start()
+
+    def ended_in_error() -> str | None:
+        if thread.is_alive():
+            return None
+        return failure[0] if failure else ""
+
+    return ended_in_error, "in this process (no Celery worker answers)"
+
+
+def _worker_answers(celery_app) -> bool:
+    try:
+        return bool(celery_app.control.ping(timeout=1.0))
+    except Exception:  # an unreachable broker raises several unrelated types
+        return False
+
+
+def _watch_import(import_id: int, total: int, ended_in_error: Callable[[], str | None]):
+    """Follow the import's committed progress with a progress bar until it is done or failed."""
+    from surveys.models import CustomerImport
+
+    shown = 0
+    with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
+        while True:
+            db.session.rollback()  # a new transaction sees the worker's latest commit
+            current = db.session.get(CustomerImport, import_id, populate_existing=True)
+            bar.update(current.processed_rows - shown)
+            shown = current.processed_rows
+            if current.status in ("done", "failed"):
+                return current
+            error = ended_in_error()
+            if error is not None:
+                db.session.rollback()
+                raise click.ClickException(
+                    f"Import {import_id} stopped after {shown} rows: {error or 'unknown error'}"
+                )
+            time.sleep(0.2)
+
+
+def _echo_import_summary(done) -> None:
+    from surveys.imports import failed_rows
+
+    if done.status == "failed":
+        reason = (done.errors or [{}])[-1].get("reason", "unknown reason")
+        click.echo(f"Import {done.id} failed: {reason}")
+        return
+    refused = failed_rows(done)
+    click.echo(
+        f"Done: {done.created_count} created, {done.updated_count} updated, "
+        f"{done.unchanged_count} unchanged, {refused} refused."
+    )
+    if refused:
+        click.echo("Rows not imported:")
+        for error in done.errors:
+            click.echo(f"  line {error['line']}: {error['reason']}")
+        if refused > len(done.errors):
+            click.echo(f"  ... and {refused - len(done.errors)} more")

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from surveys import clock
 from surveys.errors import ValidationError
-from surveys.models import ApiKey
+from surveys.models import ROLES, ApiKey
 from surveys.tokens import hash_token, new_token, same_hash
 
 KEY_PATTERN = re.compile(r"kk_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})")
@@ -23,17 +23,24 @@ KEY_PATTERN = re.compile(r"kk_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})")
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def create_api_key(session: Session, name: str) -> tuple[ApiKey, str]:
-    """Add a key named ``name``; returns the row and the raw key, which exists only now.
+def create_api_key(session: Session, name: str, role: str = "admin") -> tuple[ApiKey, str]:
+    """Add a key named ``name`` with ``role``; returns the row and the raw key, which exists only
+    now.
 
-    Flushes; the caller commits and shows the raw key once.
+    The role limits what the key may do (see ``app/api/auth.py``): ``admin`` everything,
+    ``agent`` reads and rescue-task changes, ``analyst`` reads only. Flushes; the caller commits
+    and shows the raw key once.
 
-    :raises ValidationError: an empty or overlong name.
+    :raises ValidationError: an empty or overlong name, or an unknown role.
     """
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ValidationError(
             "An API key needs a name of 1 to 200 characters.", fields={"name": "1..200 characters"}
+        )
+    if role not in ROLES:
+        raise ValidationError(
+            f"An API key's role must be one of: {', '.join(ROLES)}.", fields={"role": "unknown"}
         )
     while True:
         prefix = secrets.token_hex(6)
@@ -41,7 +48,7 @@ def create_api_key(session: Session, name: str) -> tuple[ApiKey, str]:
         if session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix)) is None:
             break
     raw = f"kk_{prefix}_{new_token(32)}"
-    key = ApiKey(name=name, prefix=prefix, key_hash=hash_token(raw))
+    key = ApiKey(name=name, prefix=prefix, key_hash=hash_token(raw), role=role)
     session.add(key)
     session.flush()
     return key, raw

@@ -3,7 +3,7 @@
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from surveys.errors import NotFoundError, ValidationError
 from surveys.models import KINDS, Survey
@@ -15,7 +15,17 @@ MAX_ID = 2**31 - 1
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 1000
 TEXT_FIELDS = ("question_en", "question_fi", "comment_prompt_en", "comment_prompt_fi")
-UPDATABLE_FIELDS = ("name", "active", *TEXT_FIELDS)
+# Delivery policy (see Survey): days, or None for reminder_days (no reminder).
+POLICY_FIELDS = ("recontact_days", "reminder_days", "expire_days", "quiet_weekends")
+POLICY_DEFAULTS: dict[str, Any] = {
+    "recontact_days": 90,
+    "reminder_days": 3,
+    "expire_days": 14,
+    "quiet_weekends": False,
+}
+MAX_RECONTACT_DAYS = 3650
+MAX_EXPIRE_DAYS = 365
+UPDATABLE_FIELDS = ("name", "active", *TEXT_FIELDS, *POLICY_FIELDS)
 
 _REASON = {
     "comment_prompt_en": "What is the main reason for your score?",
@@ -48,39 +58,48 @@ def create_survey(
     kind: str,
     *,
     active: bool = True,
-    **texts: str | None,
+    **fields: Any,
 ) -> Survey:
     """Add a survey with a fresh public key; texts left out (or None) take the kind's defaults.
 
-    ``texts`` are any of question_en, question_fi, comment_prompt_en, comment_prompt_fi.
-    Flushes; the caller commits.
+    ``fields`` are any of question_en, question_fi, comment_prompt_en, comment_prompt_fi and
+    the delivery policy (recontact_days, reminder_days, expire_days, quiet_weekends; left out,
+    the defaults 90, 3, 14, False). Flushes; the caller commits.
 
-    :raises ValidationError: unknown kind or text field, an empty or overlong name or text.
+    :raises ValidationError: unknown kind or field, an empty or overlong name or text, a
+        policy value out of range.
     """
     if kind not in KINDS:
         raise ValidationError(
             f"Unknown survey kind {kind!r}.", fields={"kind": f"one of {', '.join(KINDS)}"}
         )
-    unknown = set(texts) - set(TEXT_FIELDS)
+    unknown = set(fields) - set(TEXT_FIELDS) - set(POLICY_FIELDS)
     if unknown:
         raise ValidationError("Unknown survey fields.", fields={f: "unknown" for f in unknown})
-    values = {field: texts.get(field) or DEFAULT_TEXTS[kind][field] for field in TEXT_FIELDS}
+    values = {field: fields.get(field) or DEFAULT_TEXTS[kind][field] for field in TEXT_FIELDS}
+    policy = _clean_policy(POLICY_DEFAULTS, {f: fields[f] for f in POLICY_FIELDS if f in fields})
     survey = Survey(
         key=new_token(12),
         name=_clean_name(name),
         kind=kind,
         active=bool(active),
         **{field: _clean_text(field, value) for field, value in values.items()},
+        **policy,
     )
     session.add(survey)
     session.flush()
+    if policy["reminder_days"] is None:
+        # The INSERT treats None as "not given" and takes the column default: set it again.
+        survey.reminder_days = None
+        session.flush()
     return survey
 
 
 def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
-    """Change a survey's name, texts or active flag; the kind never changes (scores depend on it).
+    """Change a survey's name, texts, active flag or delivery policy; the kind never changes
+    (scores depend on it).
 
-    Flushes; the caller commits.
+    Everything is checked before anything changes. Flushes; the caller commits.
 
     :raises ValidationError: an unknown or unchangeable field, an empty or overlong value.
     """
@@ -90,6 +109,8 @@ def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
             "These survey fields cannot be changed.",
             fields={f: "cannot be changed" for f in unknown},
         )
+    current = {field: getattr(survey, field) for field in POLICY_FIELDS}
+    policy = _clean_policy(current, {f: changes[f] for f in POLICY_FIELDS if f in changes})
     for field, value in changes.items():
         if field == "name":
             survey.name = _clean_name(value)
@@ -97,6 +118,8 @@ def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
             if not isinstance(value, bool):
                 raise ValidationError("active must be true or false.", fields={"active": "boolean"})
             survey.active = value
+        elif field in POLICY_FIELDS:
+            setattr(survey, field, policy[field])
         else:
             setattr(survey, field, _clean_text(field, value))
     session.flush()
@@ -112,8 +135,9 @@ def get_survey(session: Session, survey_id: int) -> Survey:
 
 
 def list_surveys(session: Session) -> list[Survey]:
-    """Every survey, oldest first."""
-    return list(session.scalars(select(Survey).order_by(Survey.id)))
+    """Every survey, oldest first, with its trigger rules loaded."""
+    stmt = select(Survey).options(selectinload(Survey.trigger_rules)).order_by(Survey.id)
+    return list(session.scalars(stmt))
 
 
 def _clean_name(name: str | None) -> str:
@@ -134,3 +158,35 @@ def _clean_text(field: str, text: str | None) -> str:
             fields={field: f"1..{MAX_TEXT_LENGTH} characters"},
         )
     return text
+
+
+def _clean_policy(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The delivery policy after ``given`` is applied to ``current``, every value checked.
+
+    A reminder must come before the link expires, or it would point to a closed survey.
+    """
+    policy = dict(current) | given
+    errors: dict[str, str] = {}
+
+    def days(field: str, low: int, high: int, *, nullable: bool = False) -> None:
+        value = policy[field]
+        if value is None and nullable:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            empty = " or empty for none" if nullable else ""
+            errors[field] = f"a whole number of days, {low} to {high}{empty}"
+
+    days("recontact_days", 0, MAX_RECONTACT_DAYS)
+    days("expire_days", 1, MAX_EXPIRE_DAYS)
+    days("reminder_days", 1, MAX_EXPIRE_DAYS, nullable=True)
+    if not isinstance(policy["quiet_weekends"], bool):
+        errors["quiet_weekends"] = "true or false"
+    if not errors and policy["reminder_days"] is not None:
+        if policy["reminder_days"] >= policy["expire_days"]:
+            errors["reminder_days"] = (
+                f"before the link expires (after {policy['expire_days']} days), or none"
+            )
+    if errors:
+        names = ", ".join(errors)
+        raise ValidationError(f"The delivery policy is not valid: {names}.", fields=errors)
+    return {field: policy[field] for field in POLICY_FIELDS}

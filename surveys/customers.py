@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from surveys.addresses import looks_like_email
 from surveys.db import insert_ignore
 from surveys.errors import ConflictError, NotFoundError, ValidationError
+from surveys.lifecycle import move_stage
 from surveys.models import LOCALES, STAGES, Customer
 
 MAX_EXTERNAL_ID_LENGTH = 255
@@ -28,12 +29,15 @@ class UnsubscribedError(ConflictError):
     code = "unsubscribed"
 
 
-def upsert_customer(session: Session, external_id: str, **fields: Any) -> Customer:
+def upsert_customer(
+    session: Session, external_id: str, *, cause: str = "api", **fields: Any
+) -> Customer:
     """The customer ``external_id``, created if new, with the given fields set.
 
     Fields left out keep their value. ``attributes`` are merged into the stored ones (a key
-    given as None is removed). Safe when two calls create the same customer at once. Flushes;
-    the caller commits.
+    given as None is removed). A changed ``stage`` is recorded in the stage history with
+    ``cause`` (api, import, admin); a changed email clears an earlier bounce. Safe when two
+    calls create the same customer at once. Flushes; the caller commits.
 
     :raises ValidationError: an unknown field or a bad value (email shape, locale, time zone,
         stage, attributes), with the offending fields named.
@@ -43,13 +47,20 @@ def upsert_customer(session: Session, external_id: str, **fields: Any) -> Custom
     if unknown:
         raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
     values = _checked(fields)
-    insert_ignore(session, Customer, {"external_id": external_id}, conflict=["external_id"])
+    created = insert_ignore(
+        session, Customer, {"external_id": external_id}, conflict=["external_id"]
+    )
     customer = session.scalars(select(Customer).where(Customer.external_id == external_id)).one()
+    stage = values.pop("stage", None)
+    if "email" in values and values["email"] != customer.email:
+        customer.bounced_at = customer.bounce_reason = None  # a new address deserves a try
     for field, value in values.items():
         if field == "attributes":
             merged = dict(customer.attributes or {}) | value
             value = {k: v for k, v in merged.items() if v is not None}
         setattr(customer, field, value)
+    if stage is not None:
+        move_stage(session, customer, stage, cause=cause, initial=created is not None)
     session.flush()
     return customer
 

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from surveys import clock
 from surveys.analysis import analyze, detect_language, extract_themes
+from surveys.lifecycle import Answer, apply_feedback
 from surveys.models import Customer, Response, ResponseTheme, Survey
 from surveys.referrals import invite_promoters
 from surveys.rescue import RescueCase, open_rescue_tasks
+from surveys.rescue_winback import on_responses
 from surveys.routing import Route, route
 from surveys.scoring import categorize
 from surveys.settings import Settings
@@ -79,6 +81,17 @@ def process_responses(
         referrals = invite_promoters(
             session, [(a.row.id, a.row.customer_id) for a in done if a.route.referral]
         )
+        apply_feedback(
+            session,
+            [Answer(a.row.id, a.row.customer_id, a.row.kind, a.category, a.row.score,
+                    a.row.answered_at) for a in done],
+        )  # fmt: skip
+        # A rescued customer's next answer decides the win-back of their resolved tasks.
+        on_responses(
+            session,
+            [Answer(a.row.id, a.row.customer_id, a.row.kind, a.category, a.row.score,
+                    a.row.answered_at) for a in done],
+        )  # fmt: skip
         claimed = {a.row.id for a in done}
         for row in rows:
             outcomes[row.id] = (

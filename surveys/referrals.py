@@ -1,13 +1,16 @@
 """Referral programmes and promoters' tracked links."""
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from surveys.customers import upsert_customer
 from surveys.db import insert_for
-from surveys.errors import NotFoundError, ValidationError
+from surveys.errors import KaikuError, NotFoundError, ValidationError
+from surveys.lifecycle import move_stage
 from surveys.models import Referral, ReferralProgramme
 from surveys.settings import Settings
 from surveys.tokens import new_code
@@ -89,6 +92,58 @@ def invite_promoters(session: Session, promoters: list[tuple[int, int]]) -> dict
             select(Referral.response_id, Referral.id).where(Referral.response_id.in_(ids))
         ).all()
     )
+
+
+# Set on a referred customer's attributes at their conversion: a customer is referred once, so
+# a retried conversion call counts nothing twice (and trigger rules can filter on it).
+REFERRED_BY = "referred_by"
+
+
+def record_conversion(
+    session: Session, code: str, customer: dict[str, Any]
+) -> tuple[Referral, bool]:
+    """The referred ``customer`` ({"external_id", ...fields}, upserted) signed up through
+    ``code``: count the conversion and make the referrer an advocate. True if counted now.
+
+    A customer already referred (attribute ``referred_by``) counts nothing again. Flushes; the
+    caller commits.
+
+    :raises NotFoundError: unknown code.
+    :raises ValidationError: bad customer fields ("customer.email"), or a self-referral.
+    """
+    referral = session.scalars(select(Referral).where(Referral.code == code[:32])).first()
+    if referral is None:
+        raise NotFoundError("No referral with this code.")
+    fields = dict(customer)
+    external_id = fields.pop("external_id", None)
+    try:
+        referred = upsert_customer(session, external_id, **fields)
+    except KaikuError as exc:
+        exc.fields = {f"customer.{field}": reason for field, reason in exc.fields.items()}
+        raise
+    if referred.id == referral.customer_id:
+        raise ValidationError(
+            "A customer cannot convert their own referral.",
+            fields={"customer.external_id": "is the referrer"},
+        )
+    if (referred.attributes or {}).get(REFERRED_BY):
+        return referral, False
+    referred.attributes = {**(referred.attributes or {}), REFERRED_BY: referral.code}
+    session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id)
+        .values(conversions=Referral.conversions + 1)
+    )
+    move_stage(
+        session,
+        referral.customer,
+        "advocate",
+        cause="referral",
+        detail=f"referred {referred.external_id} ({referral.code})",
+    )
+    session.flush()
+    session.refresh(referral)
+    return referral, True
 
 
 def referral_url(settings: Settings, referral: Referral) -> str:

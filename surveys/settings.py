@@ -60,7 +60,7 @@ class Settings:
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time]:
-    """"21:00-08:00" → (21:00, 08:00); an empty string or "off" means no quiet hours (00:00-00:00).
+    """ "21:00-08:00" → (21:00, 08:00); an empty string or "off" means no quiet hours (00:00-00:00).
 
     :raises ValueError: not two HH:MM times joined by "-".
     """
@@ -75,7 +75,7 @@ def parse_quiet_hours(text: str) -> tuple[time, time]:
 
 
 def parse_stage_events(text: str) -> dict[str, str]:
-    """"signed_up=onboarding,renewed=loyal" → a mapping of event name to stage.
+    """ "signed_up=onboarding,renewed=loyal" → a mapping of event name to stage.
 
     :raises ValueError: a pair without "=", or an unknown stage.
     """

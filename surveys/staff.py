@@ -1,23 +1,31 @@
-"""Staff accounts: creating them, checking a password at sign-in, changing it.
+"""Staff accounts: creating them, checking a password at sign-in, changing role, name,
+password and whether they may sign in at all.
 
-Passwords are stored only as werkzeug's salted scrypt hash. Emails are kept lower-case so that
-sign-in is case-insensitive and one address cannot be registered twice in two spellings.
+Passwords are stored only as werkzeug's salted scrypt hash (werkzeug's current default cost);
+a hash made with older settings is replaced at the next successful sign-in. Emails are kept
+lower-case so that sign-in is case-insensitive and one address cannot be registered twice in two
+spellings. There is always at least one active admin: no change may remove the last one.
 """
 
 import functools
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from surveys import clock
 from surveys.addresses import looks_like_email
 from surveys.errors import ConflictError, ValidationError
-from surveys.models import ROLES, StaffUser
+from surveys.models import ROLES, RescueTask, StaffUser
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt over a megabyte of "password" is a cheap way to burn a server's CPU.
 MAX_PASSWORD_LENGTH = 1024
+MAX_NAME_LENGTH = 200
+# Statuses of rescue work still on someone's desk.
+OPEN_TASK_STATUSES = ("open", "in_progress", "contacted")
 
 
 def normalize_email(email: str | None) -> str:
@@ -69,16 +77,14 @@ def create_staff(
     :raises ConflictError: a staff user with this email exists.
     """
     email = validate_email(email)
-    if role not in ROLES:
-        raise ValidationError(
-            f"The role must be one of: {', '.join(ROLES)}.", fields={"role": "unknown"}
-        )
+    role = validate_role(role)
+    name = validate_name(name)
     password = validate_password(password)
     if find_staff(session, email) is not None:
         raise ConflictError(f"A staff user {email} exists already.", fields={"email": "taken"})
     user = StaffUser(
         email=email,
-        name=(name or "").strip() or None,
+        name=name,
         role=role,
         password_hash=generate_password_hash(password),
         active=True,
@@ -101,7 +107,145 @@ def authenticate(session: Session, email: str, password: str) -> StaffUser | Non
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    if _hash_settings(user.password_hash) != _hash_settings(_dummy_hash()):
+        # Only now is the plain password at hand: upgrade an old hash to today's settings.
+        user.password_hash = generate_password_hash(password)
     return user
+
+
+def record_sign_in(session: Session, user: StaffUser) -> None:
+    """Note the time ``user`` signed in (shown to admins); flushes, the caller commits."""
+    user.last_login_at = clock.now()
+    session.flush()
+
+
+def validate_role(role: str | None) -> str:
+    """:raises ValidationError: not one of admin, agent, analyst."""
+    if role not in ROLES:
+        raise ValidationError(
+            f"The role must be one of: {', '.join(ROLES)}.", fields={"role": "unknown"}
+        )
+    return role
+
+
+def validate_name(name: str | None) -> str | None:
+    """The trimmed name, None when blank. :raises ValidationError: over 200 characters."""
+    name = (name or "").strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            f"The name may have at most {MAX_NAME_LENGTH} characters.", fields={"name": "too long"}
+        )
+    return name or None
+
+
+def update_staff(session: Session, user: StaffUser, *, name: str | None, role: str) -> StaffUser:
+    """Set ``user``'s name and role; flushes, the caller commits.
+
+    :raises ValidationError: unknown role or overlong name.
+    :raises ConflictError: the change would leave no active admin.
+    """
+    role = validate_role(role)
+    name = validate_name(name)
+    if user.role == "admin" and role != "admin" and user.active:
+        _keep_an_admin(session, user, "change the role of")
+    user.name = name
+    user.role = role
+    session.flush()
+    return user
+
+
+def deactivate_staff(session: Session, user: StaffUser) -> StaffUser:
+    """Stop ``user`` from signing in; a signed-in session of theirs ends at its next request.
+
+    Idempotent; flushes, the caller commits. Their rescue tasks stay assigned to them.
+
+    :raises ConflictError: ``user`` is the last active admin.
+    """
+    if user.active:
+        if user.role == "admin":
+            _keep_an_admin(session, user, "deactivate")
+        user.active = False
+        session.flush()
+    return user
+
+
+def reactivate_staff(session: Session, user: StaffUser) -> StaffUser:
+    """Let a deactivated ``user`` sign in again with their password; idempotent, flushes."""
+    if not user.active:
+        user.active = True
+        session.flush()
+    return user
+
+
+def generate_password() -> str:
+    """A random temporary password: 16 URL-safe characters (96 random bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def reset_password(session: Session, user: StaffUser, password: str | None = None) -> str:
+    """Give ``user`` a new password: ``password``, or a generated one when None.
+
+    Returns the new password so the caller can show it once (it is stored only as a hash).
+    Flushes, the caller commits.
+
+    :raises ValidationError: a given password shorter than 10 or longer than 1024 characters.
+    """
+    password = generate_password() if password is None else validate_password(password)
+    user.password_hash = generate_password_hash(password)
+    session.flush()
+    return password
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """A staff user as the staff list shows them, with the rescue tasks open on their desk."""
+
+    user: StaffUser
+    open_tasks: int
+
+
+def list_staff(session: Session) -> list[StaffRow]:
+    """Every staff user, active ones first, then by email, with their open task counts."""
+    open_counts = (
+        select(RescueTask.assignee_id, func.count().label("n"))
+        .where(RescueTask.status.in_(OPEN_TASK_STATUSES))
+        .group_by(RescueTask.assignee_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(StaffUser, func.coalesce(open_counts.c.n, 0))
+        .outerjoin(open_counts, open_counts.c.assignee_id == StaffUser.id)
+        .order_by(StaffUser.active.desc(), StaffUser.email)
+    ).all()
+    return [StaffRow(user, int(count)) for user, count in rows]
+
+
+def count_open_tasks(session: Session, user: StaffUser) -> int:
+    """How many unresolved rescue tasks are assigned to ``user``."""
+    return session.scalar(
+        select(func.count())
+        .select_from(RescueTask)
+        .where(RescueTask.assignee_id == user.id, RescueTask.status.in_(OPEN_TASK_STATUSES))
+    )
+
+
+def _keep_an_admin(session: Session, user: StaffUser, action: str) -> None:
+    """:raises ConflictError: no other active admin than ``user`` exists."""
+    others = session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != user.id)
+    )
+    if not others:
+        raise ConflictError(
+            f"You cannot {action} the last active admin: make someone else an admin first.",
+            fields={"role": "last admin"},
+        )
+
+
+def _hash_settings(password_hash: str) -> str:
+    # "scrypt:32768:8:1$salt$hash" -> "scrypt:32768:8:1"
+    return password_hash.split("$", 1)[0]
 
 
 @functools.cache

@@ -56,6 +56,7 @@ def _process_batch(response_ids: list[int], attempts: int = 5) -> int:
         try:
             outcomes = processing.process_responses(db.session, response_ids, _settings())
             db.session.commit()
+            rescue_tasks.deliver_task_emails([o.rescue_task_id for o in outcomes])
             return sum(o.status == "processed" for o in outcomes)
         except TRANSIENT_DB:
             db.session.rollback()
@@ -69,8 +70,9 @@ def _process_batch(response_ids: list[int], attempts: int = 5) -> int:
     done = 0
     for response_id in response_ids:
         try:
-            processing.process_response(db.session, response_id, _settings())
+            outcome = processing.process_response(db.session, response_id, _settings())
             db.session.commit()
+            rescue_tasks.deliver_task_emails([outcome.rescue_task_id])
             done += 1
         except Exception:
             db.session.rollback()

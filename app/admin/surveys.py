@@ -1,1 +1,136 @@
-"""Admin pages: surveys."""
+"""Admin pages: surveys — list, create, edit texts and delivery policy, pause and resume.
+
+Trigger rules (app/admin/rules.py) and previews (app/admin/previews.py) hang off a survey's page.
+Every view is for admins only; every change is a POST with a CSRF token, and answers with a
+redirect (303) on success or the form again, errors next to their fields, on failure (422).
+"""
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from app.admin import bp
+from app.admin.forms import ConfirmForm, SurveyForm, field_attrs
+from app.auth.decorators import role_required
+from app.extensions import db
+from surveys import catalog
+from surveys.errors import ValidationError
+from surveys.trigger_rules import describe_filter
+
+
+def show_errors(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
+    """Put a service's field errors on the form's fields (``names`` maps service names to form
+    field names); errors without a matching field are shown at the top of the form."""
+    names = names or {}
+    for name, why in exc.fields.items():
+        target = names.get(name, name)
+        field = form._fields.get(target)
+        if field is not None:
+            field.errors = [*field.errors, why] if isinstance(field.errors, list) else [why]
+        else:
+            form.form_errors.append(f"{name}: {why}")
+    if not exc.fields:
+        form.form_errors.append(exc.message)
+
+
+# A global, not a context variable: imported macros (admin/_macros.html) see only globals.
+bp.add_app_template_global(field_attrs, "admin_field_attrs")
+
+
+@bp.get("/surveys")
+@role_required("admin")
+def surveys() -> ResponseReturnValue:
+    """Every survey with its status and number of trigger rules, and pause/resume buttons."""
+    return render_template(
+        "admin/surveys.html",
+        surveys=catalog.list_surveys(db.session),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/surveys/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_survey() -> ResponseReturnValue:
+    form = SurveyForm()
+    if form.validate_on_submit():
+        try:
+            survey = catalog.create_survey(
+                db.session,
+                form.name.data,
+                form.kind.data,
+                active=bool(form.active.data),
+                **form.texts(),
+                **form.policy(),
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Survey “{survey.name}” created. Add a trigger rule to start asking.", "success")
+            return redirect(url_for("admin.edit_survey", survey_id=survey.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/survey_form.html", form=form, survey=None), status
+
+
+@bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_survey(survey_id: int) -> ResponseReturnValue:
+    """The survey's texts and delivery policy, and its trigger rules."""
+    survey = catalog.get_survey(db.session, survey_id)
+    form = SurveyForm(obj=survey)
+    del form.kind  # the kind never changes: scores are on its scale
+    del form.active  # pause and resume have their own buttons
+    if form.validate_on_submit():
+        try:
+            missing = [name for name, text in form.texts().items() if text is None]
+            if missing:
+                raise ValidationError(
+                    "A survey needs all its texts.", fields=dict.fromkeys(missing, "Required.")
+                )
+            catalog.update_survey(
+                db.session, survey, name=form.name.data, **form.texts(), **form.policy()
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash("Survey saved.", "success")
+            return redirect(url_for("admin.edit_survey", survey_id=survey.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "admin/survey_form.html",
+        form=form,
+        survey=survey,
+        confirm=ConfirmForm(),
+        describe_filter=describe_filter,
+    ), status
+
+
+@bp.post("/surveys/<int:survey_id>/pause")
+@role_required("admin")
+def pause_survey(survey_id: int) -> ResponseReturnValue:
+    return _set_active(survey_id, False)
+
+
+@bp.post("/surveys/<int:survey_id>/resume")
+@role_required("admin")
+def resume_survey(survey_id: int) -> ResponseReturnValue:
+    return _set_active(survey_id, True)
+
+
+def _set_active(survey_id: int, active: bool) -> ResponseReturnValue:
+    survey = catalog.get_survey(db.session, survey_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return redirect(url_for("admin.surveys"), 303)
+    catalog.update_survey(db.session, survey, active=active)
+    db.session.commit()
+    if active:
+        flash(f"“{survey.name}” resumed: its trigger rules invite customers again.", "success")
+    else:
+        flash(f"“{survey.name}” paused: no new invitations until you resume it.", "success")
+    return redirect(url_for("admin.surveys"), 303)
+
+
+from app.admin import previews, rules  # noqa: E402,F401  (their routes hang off a survey)

@@ -1,16 +1,48 @@
-"""Bearer API keys: every call under /api/v1 names a live key, or is answered 401."""
+"""Bearer API keys: every call under /api/v1 names a live key whose role allows it.
+
+A key's role decides what it may do: ``admin`` everything, ``agent`` reads plus changes to
+rescue tasks (POST, PATCH under /rescue-tasks), ``analyst`` reads only. Anything else is 403.
+"""
 
 from flask import Response, g, request
 
 from app.api import bp
-from app.api.errors import unauthorized
+from app.api.errors import json_error, unauthorized
 from app.extensions import db
 from surveys.apikeys import verify_api_key
+
+API_PREFIX = "/api/v1"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Resources (first path segment under /api/v1) an agent key may change, and how.
+AGENT_WRITES = {"rescue-tasks": frozenset({"POST", "PATCH"})}
+DENIED = {
+    "analyst": "This API key has the analyst role: it may only read (GET).",
+    "agent": "This API key has the agent role: it may read, and change rescue tasks only.",
+}
+
+
+def resource_of(rule: str) -> str:
+    """The first path segment under /api/v1 of a URL rule: "/api/v1/rescue-tasks/<id>" gives
+    "rescue-tasks"."""
+    path = rule.removeprefix(API_PREFIX)
+    return path.strip("/").split("/", 1)[0]
+
+
+def role_allows(role: str, method: str, rule: str) -> bool:
+    """Whether a key of ``role`` may call ``method`` on the route ``rule``."""
+    if role == "admin":
+        return True
+    if method in READ_METHODS:
+        return role in ("agent", "analyst")
+    if role == "agent":
+        return method in AGENT_WRITES.get(resource_of(rule), frozenset())
+    return False
 
 
 @bp.before_request
 def require_api_key() -> Response | None:
-    """Let the call through with ``g.api_key`` set, or answer 401 with a Bearer challenge.
+    """Let the call through with ``g.api_key`` set, or answer 401 (no or bad key) with a Bearer
+    challenge, or 403 when the key's role does not allow the call.
 
     Commits the key's ``last_used_at`` (written at most once a minute) before the view runs, so
     a view that fails and rolls back does not lose it.
@@ -23,5 +55,8 @@ def require_api_key() -> Response | None:
     if key is None:
         return unauthorized("This API key is not valid or has been revoked.", invalid_token=True)
     db.session.commit()
+    rule = request.url_rule.rule if request.url_rule is not None else API_PREFIX
+    if not role_allows(key.role, request.method, rule):
+        return json_error(403, "forbidden", DENIED.get(key.role, "This API key may not do this."))
     g.api_key = key
     return None

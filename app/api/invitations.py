@@ -1,20 +1,49 @@
-"""Inviting one customer to a survey, by link only or by email."""
+"""Invitations: invite one customer to a survey (by link or email), and list invitations with
+their status and the reason for it (sent, held for quiet hours, skipped and why)."""
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask import current_app
+from pydantic import StringConstraints
+from sqlalchemy import select
 
 from app.api import bp
 from app.api.errors import fields_under
-from app.api.parsing import json_body
-from app.api.schemas import InvitationCreate
+from app.api.paging import paged
+from app.api.parsing import json_body, query_args
+from app.api.schemas import Id, InvitationCreate, Page
 from app.api.serializers import invitation_json
 from app.extensions import db
 from surveys import catalog, mail
-from surveys.customers import ensure_can_email, upsert_customer
+from surveys.customers import ensure_can_email, get_customer, upsert_customer
 from surveys.invitations import create_invitation
+from surveys.models import INVITATION_STATUSES, Invitation
 from worker.enqueue import enqueue
 from worker.tasks import deliver_email
+
+
+class InvitationsQuery(Page):
+    customer: Annotated[str, StringConstraints(max_length=255)] | None = None
+    survey: Id | None = None
+    status: Literal[INVITATION_STATUSES] | None = None  # type: ignore[valid-type]
+
+
+@bp.get("/invitations")
+def list_invitations() -> dict[str, Any]:
+    """Newest first; filters ``customer`` (external id), ``survey`` (id), ``status``.
+
+    A customer or survey that does not exist is a 404, not an empty list, so a typo is noticed.
+    """
+    query = query_args(InvitationsQuery)
+    stmt = select(Invitation)
+    if query.customer is not None:
+        stmt = stmt.where(Invitation.customer_id == get_customer(db.session, query.customer).id)
+    if query.survey is not None:
+        stmt = stmt.where(Invitation.survey_id == catalog.get_survey(db.session, query.survey).id)
+    if query.status is not None:
+        stmt = stmt.where(Invitation.status == query.status)
+    settings = current_app.extensions["kaiku_settings"]
+    return paged(stmt, Invitation.id, query, lambda row: invitation_json(row, settings))
 
 
 @bp.post("/surveys/<int:survey_id>/invitations")

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.api import bp
+from app.api.lifecycle_schemas import ConversionCreate
 from app.api.paging import paged
 from app.api.parsing import json_body, query_args
 from app.api.schemas import ProgrammeCreate, ReferralsQuery
@@ -14,7 +15,7 @@ from app.api.serializers import programme_json, referral_json
 from app.extensions import db
 from surveys.customers import get_customer
 from surveys.models import Referral, ReferralProgramme
-from surveys.referrals import create_programme
+from surveys.referrals import create_programme, record_conversion
 
 
 @bp.get("/referral-programmes")
@@ -43,3 +44,17 @@ def list_referrals() -> dict[str, Any]:
         stmt = stmt.where(Referral.customer_id == get_customer(db.session, query.customer).id)
     settings = current_app.extensions["kaiku_settings"]
     return paged(stmt, Referral.id, query, partial(referral_json, settings=settings))
+
+
+@bp.post("/referrals/<code>/conversions")
+def create_referral_conversion(code: str) -> tuple[dict[str, Any], int]:
+    """A referred customer signed up: 201 with the referral when counted (the referrer becomes
+    an advocate), 200 with ``counted`` false when this customer was already referred."""
+    body = json_body(ConversionCreate)
+    referral, counted = record_conversion(
+        db.session, code, body.customer.model_dump(exclude_unset=True)
+    )
+    settings = current_app.extensions["kaiku_settings"]
+    answer = referral_json(referral, settings) | {"counted": counted}
+    db.session.commit()
+    return answer, 201 if counted else 200

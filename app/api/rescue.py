@@ -1,16 +1,26 @@
-"""The rescue queue, read-only for integrators: detractor follow-ups and their outcome."""
+"""The rescue queue over the API: list, read and work tasks with the same rules as the pages,
+and the rescue report."""
 
 from typing import Any
 
+from flask import current_app, g
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.api import bp
 from app.api.paging import paged
-from app.api.parsing import query_args
+from app.api.parsing import json_body, load, query_args
+from app.api.rescue_schemas import RescueReportQuery, RescueTaskPatch
 from app.api.schemas import RescueTasksQuery
 from app.api.serializers import rescue_task_json
+from app.extensions import db
+from surveys import rescue_actions
+from surveys.errors import ConflictError, ValidationError
 from surveys.models import RescueTask, StaffUser
+from surveys.rescue_report import rescue_report
+from surveys.staff import find_staff
+
+RESOLUTION_FIELDS = ("outcome", "resolution_note", "resurvey_after_days")
 
 
 @bp.get("/rescue-tasks")
@@ -26,3 +36,84 @@ def list_rescue_tasks() -> dict[str, Any]:
         staff = select(StaffUser.id).where(StaffUser.email == query.assignee)
         stmt = stmt.where(RescueTask.assignee_id.in_(staff))
     return paged(stmt, RescueTask.id, query, rescue_task_json)
+
+
+@bp.get("/rescue-tasks/<int:task_id>")
+def get_rescue_task(task_id: int) -> dict[str, Any]:
+    """One task with its notes and history."""
+    return rescue_task_json(load(RescueTask, task_id, "rescue task"), full=True)
+
+
+@bp.patch("/rescue-tasks/<int:task_id>")
+def patch_rescue_task(task_id: int) -> dict[str, Any]:
+    """Assign, add a note, move the status (resolve with outcome and note, optionally re-survey).
+
+    All or nothing: a refused change (422 bad value, 409 illegal transition, each naming its
+    field) rolls back the whole request. The changes are made by the API (history actor null).
+    Reopening a resolved task needs an admin key.
+    """
+    task = load(RescueTask, task_id, "rescue task")
+    given = json_body(RescueTaskPatch).given()
+    _check_patch(given)
+    settings = current_app.extensions["kaiku_settings"]
+    status = given.get("status")
+    reopening = task.status == "resolved" and status not in (None, "resolved")
+    if reopening and g.api_key.role != "admin":
+        raise ConflictError(
+            "Only an admin key can reopen a resolved task.", fields={"status": "reopen needs admin"}
+        )
+    if reopening:  # first, so the reopened task can then be reassigned
+        _change_status(task, given, settings)
+    if "assignee" in given:
+        rescue_actions.assign(db.session, task, _staff(given["assignee"]), actor=None)
+    if "note" in given:
+        rescue_actions.add_note(db.session, task, given["note"], actor=None)
+    if status is not None and not reopening:
+        _change_status(task, given, settings)
+    answer = rescue_task_json(task, full=True)
+    db.session.commit()
+    return answer
+
+
+@bp.get("/reports/rescue")
+def get_rescue_report() -> dict[str, Any]:
+    """Tasks opened in ``[since, until)``: opened, median first contact, SLA, closure and
+    win-back rates, in total, by agent and by survey (definitions: surveys.rescue_report)."""
+    query = query_args(RescueReportQuery)
+    return rescue_report(db.session, since=query.since, until=query.until)
+
+
+def _check_patch(given: dict[str, Any]) -> None:
+    errors = {
+        name: "may not be null" for name, v in given.items() if v is None and name != "assignee"
+    }
+    if not given:
+        errors["body"] = "nothing to change"
+    if given.get("status") is None:
+        errors |= {
+            name: 'only with "status": "resolved"' for name in RESOLUTION_FIELDS if name in given
+        }
+    if errors:
+        raise ValidationError("The change is not valid.", fields=errors)
+
+
+def _change_status(task: RescueTask, given: dict[str, Any], settings) -> None:
+    rescue_actions.change_status(
+        db.session,
+        task,
+        given["status"],
+        actor=None,
+        outcome=given.get("outcome"),
+        note=given.get("resolution_note"),
+        resurvey_after_days=given.get("resurvey_after_days"),
+        settings=settings,
+    )
+
+
+def _staff(email: str | None) -> StaffUser | None:
+    if email is None:
+        return None
+    user = find_staff(db.session, email)
+    if user is None:
+        raise ValidationError(f"No staff user {email}.", fields={"assignee": "no such staff user"})
+    return user

@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from surveys.invitations import NewInvitation
-from surveys.models import Referral, ReferralProgramme, RescueTask, Response, Survey
+from surveys import clock
+from surveys.invitations import NewInvitation, answer_url, invitation_token
+from surveys.models import Invitation, Referral, ReferralProgramme, RescueTask, Response, Survey
 from surveys.referrals import referral_url
 from surveys.settings import Settings
 
@@ -25,19 +26,57 @@ def survey_json(survey: Survey) -> dict[str, Any]:
         "comment_prompt_en": survey.comment_prompt_en,
         "comment_prompt_fi": survey.comment_prompt_fi,
         "active": survey.active,
+        "recontact_days": survey.recontact_days,
+        "reminder_days": survey.reminder_days,
+        "expire_days": survey.expire_days,
+        "quiet_weekends": survey.quiet_weekends,
+        "trigger_rules": [
+            {
+                "id": rule.id,
+                "event_name": rule.event_name,
+                "delay_minutes": rule.delay_minutes,
+                "filters": rule.filters,
+                "channel": rule.channel,
+                "active": rule.active,
+                "created_at": iso(rule.created_at),
+            }
+            for rule in survey.trigger_rules
+        ],
         "created_at": iso(survey.created_at),
     }
 
 
-def invitation_json(new: NewInvitation, settings: Settings) -> dict[str, Any]:
-    """A just-created invitation with its answer link (the only time the link can be shown)."""
-    invitation = new.invitation
+# Statuses whose answer link is live (or was, for answered ones): the API shows it then.
+LINK_STATUSES = ("pending", "queued", "sent", "answered")
+
+
+def invitation_json(invitation: Invitation | NewInvitation, settings: Settings) -> dict[str, Any]:
+    """An invitation with its status, the reason for it, its timeline and what triggered it.
+
+    ``url`` is the answer link while it can be answered (or was answered), rebuilt from the
+    token's nonce; None for scheduled, skipped and expired ones, and for old links made before
+    nonces (their token exists nowhere now).
+    """
+    token = None
+    if isinstance(invitation, NewInvitation):
+        invitation, token = invitation.invitation, invitation.token
+    elif invitation.status in LINK_STATUSES:
+        token = invitation_token(invitation, settings)
     return {
         "id": invitation.id,
-        "url": new.url(settings),
+        "url": answer_url(settings, token) if token else None,
         "status": invitation.status,
+        "reason": invitation.reason,
+        "channel": invitation.channel,
         "survey": invitation.survey_id,
         "customer": invitation.customer.external_id,
+        "event": invitation.event_id,
+        "rule": invitation.trigger_rule_id,
+        "created_at": iso(invitation.created_at),
+        "scheduled_for": iso(invitation.scheduled_for),
+        "sent_at": iso(invitation.sent_at),
+        "reminded_at": iso(invitation.reminded_at),
+        "answered_at": iso(invitation.answered_at),
         "expires_at": iso(invitation.expires_at),
     }
 
@@ -63,8 +102,9 @@ def response_json(response: Response) -> dict[str, Any]:
     }
 
 
-def rescue_task_json(task: RescueTask) -> dict[str, Any]:
-    return {
+def rescue_task_json(task: RescueTask, *, full: bool = False) -> dict[str, Any]:
+    """A rescue task; ``full`` adds its notes and history (one task's page, not a list)."""
+    answer = {
         "id": task.id,
         "response": task.response_id,
         "customer": task.customer.external_id,
@@ -72,12 +112,41 @@ def rescue_task_json(task: RescueTask) -> dict[str, Any]:
         "status": task.status,
         "priority": task.priority,
         "due_at": iso(task.due_at),
+        "overdue": task.is_overdue(clock.now()),
         "assignee": task.assignee.email if task.assignee is not None else None,
+        "handled_by": task.handled_by,
         "outcome": task.outcome,
         "resolution_note": task.resolution_note,
+        "first_contact_at": iso(task.first_contact_at),
+        "sla_met": task.sla_met,
+        "escalated_at": iso(task.escalated_at),
+        "resolved_at": iso(task.resolved_at),
+        "winback": task.winback,
+        "winback_at": iso(task.winback_at),
+        "resurvey_invitation": task.resurvey_invitation_id,
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
     }
+    if full:
+        answer["notes"] = [
+            {
+                "id": note.id,
+                "author": note.author.email if note.author is not None else None,
+                "body": note.body,
+                "created_at": iso(note.created_at),
+            }
+            for note in task.notes
+        ]
+        answer["history"] = [
+            {
+                "action": event.action,
+                "actor": event.actor.email if event.actor is not None else None,
+                "detail": event.detail,
+                "created_at": iso(event.created_at),
+            }
+            for event in task.history
+        ]
+    return answer
 
 
 def programme_json(programme: ReferralProgramme) -> dict[str, Any]:

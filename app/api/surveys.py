@@ -1,15 +1,16 @@
-"""Survey definitions: list, create, read, change."""
+"""Survey definitions with their delivery policy and trigger rules: list, create, read, change."""
 
 from typing import Any
 
 from flask import url_for
 
 from app.api import bp
+from app.api.errors import fields_under
 from app.api.parsing import json_body
-from app.api.schemas import SurveyCreate, SurveyUpdate
 from app.api.serializers import survey_json
+from app.api.survey_schemas import SurveyCreateFull, SurveyUpdateFull
 from app.extensions import db
-from surveys import catalog
+from surveys import catalog, trigger_rules
 
 
 @bp.get("/surveys")
@@ -19,11 +20,14 @@ def list_surveys() -> dict[str, Any]:
 
 @bp.post("/surveys")
 def create_survey() -> tuple[dict[str, Any], int, dict[str, str]]:
-    """201 with the new survey; question and prompts left out take the kind's default texts."""
-    body = json_body(SurveyCreate)
+    """201 with the new survey; question and prompts left out take the kind's default texts,
+    the delivery policy its defaults; ``trigger_rules`` are created with it."""
+    body = json_body(SurveyCreateFull)
     survey = catalog.create_survey(
-        db.session, body.name, body.kind, active=body.active, **body.texts()
+        db.session, body.name, body.kind, active=body.active, **body.texts(), **body.policy()
     )
+    with fields_under("trigger_rules"):
+        trigger_rules.replace_rules(db.session, survey, [r.values() for r in body.trigger_rules])
     db.session.commit()
     return survey_json(survey), 201, {"Location": url_for(".get_survey", survey_id=survey.id)}
 
@@ -35,9 +39,20 @@ def get_survey(survey_id: int) -> dict[str, Any]:
 
 @bp.patch("/surveys/<int:survey_id>")
 def update_survey(survey_id: int) -> dict[str, Any]:
-    """Change the name, texts or active flag; fields left out keep their value."""
+    """Change the name, texts, active flag or delivery policy; fields left out keep their value.
+
+    ``trigger_rules``, when given, is the survey's whole new set: an item with the ``id`` of one
+    of its rules updates that rule, one without adds a rule, and rules not listed are deleted.
+    """
     survey = catalog.get_survey(db.session, survey_id)
-    body = json_body(SurveyUpdate)
-    catalog.update_survey(db.session, survey, **body.given())
+    body = json_body(SurveyUpdateFull)
+    changes = body.given()
+    rules = changes.pop("trigger_rules", None)
+    catalog.update_survey(db.session, survey, **changes)
+    if rules is not None:
+        with fields_under("trigger_rules"):
+            trigger_rules.replace_rules(
+                db.session, survey, [r.values() for r in body.trigger_rules]
+            )
     db.session.commit()
     return survey_json(survey)

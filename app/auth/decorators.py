@@ -15,7 +15,8 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
     """Let signed-in staff with one of ``roles`` in; no roles given means any staff role.
 
     An anonymous visitor is sent to the sign-in page (with ``next``); a signed-in user of
-    another role gets 403.
+    another role gets 403. The wrapped view carries the allowed roles as ``_kaiku_roles`` (a
+    frozenset), so tests can check that every staff page has a role check and which one.
 
     :raises ValueError: at decoration time, for a role that does not exist (a typo).
     """
@@ -33,6 +34,7 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
                 abort(403, "Your role does not give access to this page.")
             return view(*args, **kwargs)
 
+        wrapped._kaiku_roles = allowed  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

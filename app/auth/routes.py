@@ -1,16 +1,20 @@
 """Staff sign-in and sign-out, and the loader Flask-Login restores the user with."""
 
+import hashlib
+import time
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth import bp
 from app.auth.forms import LoginForm
-from app.extensions import db, login_manager
+from app.extensions import db, limiter, login_manager
 from surveys.models import StaffUser
-from surveys.staff import authenticate
+from surveys.staff import authenticate, normalize_email, record_sign_in
 
 LOGIN_FAILED = "Email or password is wrong."
 
@@ -18,14 +22,28 @@ login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
 
 
+PASSWORD_STAMP = "_kaiku_pw"
+
+
+def password_stamp(user: StaffUser) -> str:
+    """A short fingerprint of the user's password hash, kept in their session: a new password
+    (an admin's reset) changes it and so ends every session signed in with the old one."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
-    """The signed-in user from the session cookie's id; None (signed out) once deactivated."""
+    """The signed-in user from the session cookie's id; None (signed out) once deactivated or
+    once their password has been reset since this session signed in."""
     try:
         user = db.session.get(StaffUser, int(user_id))
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session.get(PASSWORD_STAMP) != password_stamp(user):
+        return None
+    return user
 
 
 def safe_next(target: str | None) -> str | None:
@@ -44,9 +62,44 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _limits_off() -> bool:
+    return not current_app.config["LOGIN_RATE_LIMIT_ENABLED"]
+
+
+def _failed(response: WerkzeugResponse) -> bool:
+    # Only failed attempts count: a success redirects. Colleagues behind one office address
+    # who sign in correctly never lock each other out.
+    return response.status_code == 200
+
+
+def _submitted_email() -> str:
+    # Attempts without an email share one bucket (an empty key would skip the limit).
+    return normalize_email(request.form.get("email"))[:320] or "(none)"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    key_func=get_remote_address,
+    scope="address",
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=_limits_off,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=_submitted_email,
+    scope="account",
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=_limits_off,
+)
 def login() -> str | WerkzeugResponse:
-    """The sign-in form; on success, on to ``next`` (a path on this site) or the overview."""
+    """The sign-in form; on success, on to ``next`` (a path on this site) or the overview.
+
+    Failed attempts are rate-limited per client address and per account email
+    (``LOGIN_RATE_LIMIT``, ``LOGIN_ACCOUNT_RATE_LIMIT``); past the limit the answer is 429.
+    """
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("insights.overview"))
@@ -57,10 +110,27 @@ def login() -> str | WerkzeugResponse:
         if user is not None:
             # A fresh session for the signed-in user: nothing from before sign-in carries over.
             session.clear()
+            record_sign_in(db.session, user)
+            db.session.commit()
             login_user(user)
+            session[PASSWORD_STAMP] = password_stamp(user)
             return redirect(next_url or url_for("insights.overview"))
         error = LOGIN_FAILED
     return render_template("auth/login.html", form=form, error=error, next_url=next_url)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_attempts(exc: RateLimitExceeded) -> tuple[str, int]:
+    """The sign-in page again, saying how long to wait; 429 (Retry-After is added after)."""
+    current = limiter.current_limit
+    seconds = current.reset_at - time.time() if current is not None else 60
+    minutes = max(1, round(seconds / 60))
+    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    form = LoginForm(formdata=None, email=request.form.get("email", "")[:320])
+    error = f"Too many failed sign-in attempts. Please wait {wait} and try again."
+    next_url = safe_next(request.args.get("next"))
+    page = render_template("auth/login.html", form=form, error=error, next_url=next_url)
+    return page, 429
 
 
 @bp.post("/logout")

@@ -1,1 +1,310 @@
-"""Rescue queue pages."""
+"""Rescue pages: the queue, one task with the customer's timeline and its actions, the report.
+
+Views are thin: read the form, call ``surveys.rescue_actions``, commit, then enqueue the emails
+the action queued, and redirect (POST-redirect-GET). A form or domain error renders the task
+again with a 4xx status and the error, after a rollback: nothing changed.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.auth.decorators import role_required
+from app.extensions import db
+from app.rescue import bp
+from app.rescue.display import template_helpers
+from app.rescue.forms import (
+    STATUS_LABELS,
+    AssignForm,
+    FollowUpForm,
+    NoteForm,
+    QueueFilterForm,
+    ReportFilterForm,
+    StatusForm,
+    TakeForm,
+)
+from surveys import clock, rescue_actions
+from surveys.errors import KaikuError
+from surveys.models import OutboxEmail, RescueTask, StaffUser
+from surveys.rescue_queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
+from surveys.rescue_report import rescue_report
+from surveys.timeline import customer_timeline
+from worker.enqueue import enqueue
+
+WORKERS = ("admin", "agent")
+READERS = ("admin", "agent", "analyst")
+# The status a task's status form offers first: the next step of the usual path.
+NEXT_STATUS = {
+    "open": "in_progress",
+    "in_progress": "contacted",
+    "contacted": "resolved",
+    "resolved": "in_progress",  # reopening, for admins
+}
+# Each action form's field-name prefix, so forms on one page never share a field name or id.
+PREFIXES = {"assign": "assign", "status": "status", "note": "note", "follow_up": "mail"}
+
+
+@bp.context_processor
+def rescue_helpers() -> dict:
+    """Time, label and tone helpers for the rescue templates (see ``display``)."""
+    return template_helpers(clock.now())
+
+
+@bp.get("/", endpoint="queue")
+@role_required(*WORKERS)
+def queue_page() -> tuple[str, int] | str:
+    """The queue: filtered by the GET form, earliest due first, a page at a time."""
+    form = QueueFilterForm(survey_choices(db.session), formdata=request.args)
+    if not form.validate():
+        return render_template("rescue/queue.html", form=form, page=None), 400
+    filters = QueueFilters(
+        status=form.status.data,
+        assignee=form.assignee.data,
+        overdue=bool(form.overdue.data),
+        priority=form.priority.data or None,
+        survey_id=form.survey.data,
+        stage=form.stage.data or None,
+    )
+    page = rescue_queue(
+        db.session, filters, me_id=current_user.id, now=clock.now(), page=form.page.data or 1
+    )
+    if page.page > page.pages:
+        abort(404, "There is no such page of the queue.")
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("rescue/queue.html", form=form, page=page, filter_args=args)
+
+
+@bp.get("/<int:task_id>", endpoint="task")
+@role_required(*WORKERS)
+def task_page(task_id: int) -> str:
+    """One task: the answer, the customer's timeline, notes, history and the action forms."""
+    return render_task(load_task(task_id))
+
+
+@bp.post("/<int:task_id>/take", endpoint="take")
+@role_required(*WORKERS)
+def take(task_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """Assign the task to whoever is signed in."""
+    task = load_task(task_id)
+    form = TakeForm()
+    if not form.validate():
+        return render_task(task, status=400, error="The form expired; try again.")
+    me = current_user._get_current_object()
+    return act(task, lambda: rescue_actions.assign(db.session, task, me, actor=me), "You took it.")
+
+
+@bp.post("/<int:task_id>/assign", endpoint="assign")
+@role_required(*WORKERS)
+def assign(task_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """Give the task to an active admin or agent, or to no one."""
+    task = load_task(task_id)
+    staff = assignable_staff(db.session)
+    form = AssignForm(staff, prefix=PREFIXES["assign"])
+    if not form.validate():
+        return render_task(task, status=422, forms={"assign": form})
+    assignee = next((user for user in staff if user.id == form.assignee.data), None)
+    message = f"Assigned to {assignee.email}." if assignee else "The task is unassigned now."
+    return act(
+        task,
+        lambda: rescue_actions.assign(db.session, task, assignee, actor=_me()),
+        message,
+        forms={"assign": form},
+    )
+
+
+@bp.post("/<int:task_id>/status", endpoint="status")
+@role_required(*WORKERS)
+def change_status(task_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """Move the task on; resolving needs an outcome and a note, optionally a re-survey."""
+    task = load_task(task_id)
+    form = StatusForm(prefix=PREFIXES["status"])
+    if not form.validate():
+        return render_task(task, status=422, forms={"status": form})
+    resolving = form.status.data == "resolved"
+
+    def run() -> None:
+        rescue_actions.change_status(
+            db.session,
+            task,
+            form.status.data,
+            actor=_me(),
+            outcome=form.outcome.data if resolving else None,
+            note=form.note.data.strip() if resolving else None,
+            resurvey_after_days=form.resurvey_after_days.data if resolving else None,
+            settings=_settings(),
+        )
+
+    message = f"Status: {STATUS_LABELS[form.status.data].lower()}."
+    return act(task, run, message, forms={"status": form})
+
+
+@bp.post("/<int:task_id>/notes", endpoint="note")
+@role_required(*WORKERS)
+def add_note(task_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """Add an internal note (never shown to the customer)."""
+    task = load_task(task_id)
+    form = NoteForm(prefix=PREFIXES["note"])
+    if not form.validate():
+        return render_task(task, status=422, forms={"note": form})
+    return act(
+        task,
+        lambda: rescue_actions.add_note(db.session, task, form.body.data.strip(), actor=_me()),
+        "Note added.",
+        forms={"note": form},
+        anchor="notes",
+    )
+
+
+@bp.post("/<int:task_id>/follow-up", endpoint="follow_up")
+@role_required(*WORKERS)
+def follow_up(task_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """Email the customer from the task (reply-to the agent); the task becomes contacted."""
+    task = load_task(task_id)
+    form = FollowUpForm(prefix=PREFIXES["follow_up"])
+    if not form.validate():
+        return render_task(task, status=422, forms={"follow_up": form})
+
+    def run() -> None:
+        rescue_actions.send_follow_up(
+            db.session,
+            task,
+            actor=_me(),
+            subject=form.subject.data.strip(),
+            body=form.body.data.strip(),
+            settings=_settings(),
+        )
+
+    address = task.customer.email
+    return act(task, run, f"Follow-up sent to {address}.", forms={"follow_up": form})
+
+
+@bp.get("/report", endpoint="report")
+@role_required(*READERS)
+def report_page() -> tuple[str, int] | str:
+    """Rescue figures by agent and by survey over an optional date range (UTC days)."""
+    form = ReportFilterForm(formdata=request.args)
+    if not form.validate():
+        return render_template("rescue/report.html", form=form, report=None), 400
+    since = _day_start(form.since.data)
+    until = _day_start(form.until.data + timedelta(days=1)) if form.until.data else None
+    report = rescue_report(db.session, since=since, until=until)
+    names = dict(db.session.execute(select(StaffUser.email, StaffUser.name)).all())
+    return render_template("rescue/report.html", form=form, report=report, staff_names=names)
+
+
+# ---------- helpers ----------
+
+
+def load_task(task_id: int) -> RescueTask:
+    task = db.session.get(RescueTask, task_id)
+    if task is None:
+        abort(404, "There is no such rescue task.")
+    return task
+
+
+def act(
+    task: RescueTask,
+    action: Callable[[], object],
+    message: str,
+    *,
+    forms: dict[str, FlaskForm] | None = None,
+    anchor: str | None = None,
+) -> WerkzeugResponse | tuple[str, int]:
+    """Run a domain action, commit, enqueue the task's queued emails, redirect to the task.
+
+    A ``KaikuError`` rolls back and renders the task again with its status (4xx).
+    """
+    task_id = task.id
+    try:
+        action()
+        db.session.flush()
+        outbox_ids = _queued_mail(task_id)
+        db.session.commit()
+    except KaikuError as exc:
+        db.session.rollback()
+        for form in (forms or {}).values():
+            _show_field_errors(form, exc.fields)
+        return render_task(load_task(task_id), status=exc.status, error=exc.message, forms=forms)
+    from worker.tasks import deliver_email
+
+    for outbox_id in outbox_ids:
+        enqueue(deliver_email, outbox_id)
+    flash(message, "success")
+    target = url_for("rescue.task", task_id=task_id)
+    return redirect(f"{target}#{anchor}" if anchor else target, code=303)
+
+
+# The domain's field names where a form names the field differently.
+_FORM_FIELDS = {"resolution_note": "note"}
+
+
+def _show_field_errors(form, fields: dict[str, str]) -> None:
+    """Put a domain error's per-field reasons next to the form's own fields."""
+    for name, reason in fields.items():
+        field = getattr(form, _FORM_FIELDS.get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, f"{reason[:1].upper()}{reason[1:]}."]
+
+
+def _queued_mail(task_id: int) -> list[int]:
+    """The task's emails waiting in the outbox (a follow-up, an assignment notice): delivery is
+    idempotent, so enqueueing one that is already on its way sends nothing twice."""
+    return list(
+        db.session.scalars(
+            select(OutboxEmail.id).where(
+                OutboxEmail.rescue_task_id == task_id, OutboxEmail.status == "queued"
+            )
+        )
+    )
+
+
+def render_task(
+    task: RescueTask,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    forms: dict[str, FlaskForm] | None = None,
+) -> str | tuple[str, int]:
+    """The task page; ``forms`` replaces the blank action forms (a failed one, with errors)."""
+    staff = assignable_staff(db.session)
+    blank = {
+        "take": TakeForm(formdata=None),
+        "assign": AssignForm(
+            staff, formdata=None, prefix=PREFIXES["assign"], data={"assignee": task.assignee_id}
+        ),
+        "status": StatusForm(
+            formdata=None, prefix=PREFIXES["status"], data={"status": NEXT_STATUS[task.status]}
+        ),
+        "note": NoteForm(formdata=None, prefix=PREFIXES["note"]),
+        "follow_up": FollowUpForm(
+            formdata=None,
+            prefix=PREFIXES["follow_up"],
+            data={"subject": f"About your answer to {task.response.survey.name}"},
+        ),
+    }
+    page = render_template(
+        "rescue/task.html",
+        task=task,
+        forms=blank | (forms or {}),
+        error=error,
+        timeline=customer_timeline(db.session, task.customer),
+        overdue=task.is_overdue(clock.now()),
+    )
+    return (page, status) if status != 200 else page
+
+
+def _me() -> StaffUser:
+    return current_user._get_current_object()
+
+
+def _settings():
+    return current_app.extensions["kaiku_settings"]
+
+
+def _day_start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None

@@ -46,6 +46,9 @@ COPY: dict[str, dict[str, str]] = {
         "footer": "You're receiving this email because you're a customer of ours.",
         "unsubscribe_prompt": "Rather not get surveys like this?",
         "unsubscribe": "Unsubscribe",
+        "reminder_subject": "Reminder: how did we do?",
+        "reminder_intro": "A quick reminder: we'd still love to hear how we're doing. It takes "
+        "less than a minute: just pick a number below.",
     },
     "fi": {
         "subject": "Lyhyt kysymys: miten onnistuimme?",
@@ -59,6 +62,9 @@ COPY: dict[str, dict[str, str]] = {
         "footer": "Saat tämän viestin, koska olet asiakkaamme.",
         "unsubscribe_prompt": "Etkö halua enää tällaisia kyselyitä?",
         "unsubscribe": "Peru tilaus",
+        "reminder_subject": "Muistutus: miten onnistuimme?",
+        "reminder_intro": "Pieni muistutus: haluaisimme yhä kuulla, miten olemme onnistuneet. "
+        "Vastaaminen vie alle minuutin: valitse vain numero alta.",
     },
 }
 
@@ -97,14 +103,19 @@ def new_message_id(settings: Settings) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def render_invitation(invitation: Invitation, token: str, settings: Settings) -> RenderedEmail:
+def render_invitation(
+    invitation: Invitation, token: str, settings: Settings, *, reminder: bool = False
+) -> RenderedEmail:
     """Subject, plain text and HTML of the invitation, in the customer's locale (en or fi).
 
     One link per score of the survey's scale, each ``answer_url(settings, token, score)``.
+    With ``reminder``, the same email with the reminder's subject and opening words.
     """
     customer, survey = invitation.customer, invitation.survey
     lang = customer.locale if customer.locale in COPY else "en"
     copy = COPY[lang]
+    if reminder:
+        copy = copy | {"subject": copy["reminder_subject"], "intro": copy["reminder_intro"]}
     low_label, high_label = SCALE_LABELS[survey.kind][lang]
     name = (customer.name or "").strip()
     context = {
@@ -140,20 +151,62 @@ def queue_invitation_email(
     :raises ConflictError: the invitation was already queued, sent, answered or expired.
     """
     invitation = new_invitation.invitation
-    customer = invitation.customer
-    if customer.unsubscribed:
+    _check_can_email(invitation)
+    if invitation.status not in ("pending", "scheduled"):
+        raise ConflictError(
+            f"This invitation is already {invitation.status}.", fields={"status": "not pending"}
+        )
+    outbox = outbox_email(invitation, new_invitation.token, settings)
+    session.add(outbox)
+    invitation.status = "queued"
+    session.flush()
+    return outbox
+
+
+def queue_reminder_email(
+    session: Session, invitation: Invitation, token: str, settings: Settings
+) -> OutboxEmail:
+    """Add the one reminder of a sent, unanswered invitation to the outbox: the same link and
+    headers, the reminder's words, in the customer's language. Flushes, does not commit; the
+    caller records ``reminded_at``, commits, then enqueues ``deliver_email(outbox.id)``.
+
+    :raises ValidationError: the customer unsubscribed, or has no (valid) email address.
+    :raises ConflictError: the invitation is not "sent" (answered, expired, never sent).
+    """
+    _check_can_email(invitation)
+    if invitation.status != "sent":
+        raise ConflictError(
+            f"Only a sent invitation gets a reminder; this one is {invitation.status}.",
+            fields={"status": "not sent"},
+        )
+    outbox = outbox_email(invitation, token, settings, kind="reminder")
+    session.add(outbox)
+    session.flush()
+    return outbox
+
+
+def _check_can_email(invitation: Invitation) -> None:
+    if invitation.customer.unsubscribed:
         raise ValidationError(
             "This customer has unsubscribed from survey emails.",
             fields={"customer": "unsubscribed"},
         )
-    to_address = _valid_address(customer.email)
-    if invitation.status != "pending":
-        raise ConflictError(
-            f"This invitation is already {invitation.status}.", fields={"status": "not pending"}
-        )
-    rendered = render_invitation(invitation, new_invitation.token, settings)
+    _valid_address(invitation.customer.email)
+
+
+def outbox_email(
+    invitation: Invitation, token: str, settings: Settings, *, kind: str = "invitation"
+) -> OutboxEmail:
+    """The outbox row (not yet added to a session) of the invitation or reminder email: the
+    rendered message, the RFC 8058 unsubscribe headers, a fresh Message-ID. The dispatcher
+    builds many and flushes them at once; the callers above check eligibility first.
+
+    :raises ValidationError: the customer's email address is missing or not valid.
+    """
+    to_address = _valid_address(invitation.customer.email)
+    rendered = render_invitation(invitation, token, settings, reminder=kind == "reminder")
     outbox = OutboxEmail(
-        kind="invitation",
+        kind=kind,
         invitation_id=invitation.id,
         to_address=to_address,
         from_address=settings.mail_from,
@@ -162,15 +215,12 @@ def queue_invitation_email(
         html_body=rendered.html,
         headers={
             # RFC 8058 one-click unsubscribe, which large mailbox providers expect.
-            "List-Unsubscribe": f"<{unsubscribe_url(settings, new_invitation.token)}>",
+            "List-Unsubscribe": f"<{unsubscribe_url(settings, token)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         message_id=new_message_id(settings),
         status="queued",
     )
-    session.add(outbox)
-    invitation.status = "queued"
-    session.flush()
     return outbox
 
 

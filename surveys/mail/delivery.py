@@ -174,9 +174,10 @@ def stalled_outbox_ids(
 
 
 def _refusal(session: Session, outbox: OutboxEmail) -> str | None:
-    """Why this email must not go out any more, or None: the customer unsubscribed since it
-    was queued, or the invitation is gone (the customer's data was erased)."""
-    if outbox.kind != "invitation":
+    """Why this email must not go out any more, or None: the customer unsubscribed or their
+    address bounced since it was queued, the invitation is gone (the customer's data was
+    erased), or (a reminder) it was answered or closed meanwhile."""
+    if outbox.kind not in ("invitation", "reminder"):
         return None
     invitation = None
     if outbox.invitation_id is not None:
@@ -185,6 +186,10 @@ def _refusal(session: Session, outbox: OutboxEmail) -> str | None:
         return "not sent: the invitation no longer exists"
     if invitation.customer.unsubscribed:
         return "not sent: the customer unsubscribed"
+    if invitation.customer.bounced_at is not None:
+        return "not sent: the customer's address bounced"
+    if outbox.kind == "reminder" and invitation.status != "sent":
+        return f"not sent: the invitation is {invitation.status}"
     return None
 
 

@@ -25,7 +25,7 @@ def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
 
 
-def test_detractor_answer_opens_rescue_task_due_in_24_hours(session, settings):
+def test_very_negative_detractor_answer_opens_high_priority_task_due_in_4_hours(session, settings):
     response_id = answer(session, settings, 3, "Support never answered my emails. Awful.")
     outcome = process_response(session, response_id, settings)
     session.commit()
@@ -34,7 +34,7 @@ def test_detractor_answer_opens_rescue_task_due_in_24_hours(session, settings):
     response = session.get(Response, response_id)
     assert outcome.status == "processed" and outcome.rescue_task_id == task.id
     assert task.status == "open" and task.priority == "high"
-    assert task.due_at == response.answered_at + timedelta(hours=24)
+    assert task.due_at == response.answered_at + timedelta(hours=4)
     assert response.category == "detractor"
     assert response.sentiment_label == "negative" and response.sentiment_polarity < 0
     assert response.language == "en"
@@ -44,7 +44,9 @@ def test_detractor_answer_opens_rescue_task_due_in_24_hours(session, settings):
 def test_detractor_without_comment_gets_normal_priority(session, settings):
     process_response(session, answer(session, settings, 5), settings)
     session.commit()
-    assert session.scalars(select(RescueTask)).one().priority == "normal"
+    task = session.scalars(select(RescueTask)).one()
+    assert task.priority == "normal"
+    assert task.due_at == task.response.answered_at + timedelta(hours=24)
 
 
 def test_processing_twice_creates_nothing_more(session, settings):

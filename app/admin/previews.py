@@ -1,0 +1,110 @@
+"""Admin pages: preview a survey's invitation email and answer page, in English and Finnish.
+
+The previews render the real templates with a dummy customer and token: nothing is stored, no
+email is sent, and the answer page's buttons do not submit. The email's HTML is served by a
+route of its own with a CSP that allows no script, no network and sandboxes it, and is shown in
+a sandboxed iframe.
+"""
+
+from types import SimpleNamespace
+
+from flask import current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from app.admin import bp
+from app.auth.decorators import role_required
+from app.extensions import db
+from app.respond.i18n import LANGUAGES, scale_ends, texts
+from surveys import catalog
+from surveys.mail.compose import RenderedEmail, render_invitation
+from surveys.models import Survey
+from surveys.scoring import SCALES
+
+PREVIEW_TOKEN = "preview"
+SAMPLE_NAMES = {"en": "Alex Example", "fi": "Maija Meikäläinen"}
+EMAIL_KINDS = ("invitation", "reminder")
+EMAIL_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+)
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+def _email_kind() -> str:
+    kind = request.args.get("email", "invitation")
+    return kind if kind in EMAIL_KINDS else "invitation"
+
+
+def preview_email(survey: Survey, lang: str, kind: str = "invitation") -> RenderedEmail:
+    """The survey's email as a customer of ``lang`` would get it, with a dummy link token."""
+    customer = SimpleNamespace(name=SAMPLE_NAMES[lang], locale=lang)
+    invitation = SimpleNamespace(survey=survey, customer=customer)
+    settings = current_app.extensions["kaiku_settings"]
+    return render_invitation(
+        invitation,  # type: ignore[arg-type]  # only its survey and customer are read
+        PREVIEW_TOKEN,
+        settings,
+        reminder=kind == "reminder",
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/preview")
+@role_required("admin")
+def preview(survey_id: int) -> ResponseReturnValue:
+    """The email (subject, HTML, plain text) and the answer page, in the chosen language."""
+    survey = catalog.get_survey(db.session, survey_id)
+    lang, kind = _lang(), _email_kind()
+    return render_template(
+        "admin/preview.html",
+        survey=survey,
+        lang_shown=lang,
+        email_kind=kind,
+        email=preview_email(survey, lang, kind),
+        languages={"en": "English", "fi": "Suomi (Finnish)"},
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/preview/email")
+@role_required("admin")
+def preview_email_html(survey_id: int) -> ResponseReturnValue:
+    """The email's HTML alone, for the preview's sandboxed iframe."""
+    survey = catalog.get_survey(db.session, survey_id)
+    email = preview_email(survey, _lang(), _email_kind())
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": EMAIL_CSP,
+        "X-Frame-Options": "SAMEORIGIN",
+        "Cache-Control": "no-store",
+    }
+    return email.html, 200, headers
+
+
+@bp.get("/surveys/<int:survey_id>/preview/answer")
+@role_required("admin")
+def preview_answer(survey_id: int) -> ResponseReturnValue:
+    """The respondent's question page; its buttons do not submit, so nothing is recorded."""
+    survey = catalog.get_survey(db.session, survey_id)
+    lang = _lang()
+    return (
+        render_template(
+            "admin/preview_answer.html",
+            lang=lang,
+            t=texts(lang),
+            preview=True,
+            token=PREVIEW_TOKEN,
+            kind=survey.kind,
+            question=survey.question(lang),
+            scores=list(SCALES[survey.kind].scores),
+            ends=scale_ends(lang, survey.kind),
+            selected=None,
+            preselected=None,
+            current=None,
+            error=None,
+            prompt=survey.comment_prompt(lang),
+        ),
+        200,
+        {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"},
+    )

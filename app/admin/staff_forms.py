@@ -1,0 +1,59 @@
+"""Staff admin forms: shape checks only; ``surveys.staff`` enforces the rules (unique email,
+password length, the last active admin) and the views put its errors next to the fields."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from surveys.addresses import MAX_EMAIL_LENGTH
+from surveys.staff import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+ROLE_CHOICES = [
+    SelectChoice("agent", "Agent: works the rescue queue"),
+    SelectChoice("analyst", "Analyst: reads feedback and reports"),
+    SelectChoice("admin", "Admin: everything, including staff and surveys"),
+]
+ROLE_LABELS = {"admin": "Admin", "agent": "Agent", "analyst": "Analyst"}
+PASSWORD_HINT = (
+    f"At least {MIN_PASSWORD_LENGTH} characters. Leave it empty and Kaiku makes one up and shows "
+    "it to you once."
+)
+
+
+def _password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[Optional(), Length(max=MAX_PASSWORD_LENGTH)],
+        description=PASSWORD_HINT,
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class StaffDetailsForm(FlaskForm):
+    """Name and role: what an admin may change about a colleague."""
+
+    name = StringField(
+        "Name",
+        validators=[Optional(), Length(max=MAX_NAME_LENGTH)],
+        description="Shown to colleagues, e.g. on the tasks assigned to them.",
+        render_kw={"autocomplete": "off"},
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES, default="agent")
+
+
+class StaffCreateForm(StaffDetailsForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter their email."), Length(max=MAX_EMAIL_LENGTH)],
+        description="They sign in with it; follow-up emails they send reply to it.",
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = _password_field("Initial password")
+
+
+class PasswordResetForm(FlaskForm):
+    password = _password_field("New password")
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with only the CSRF token: deactivate, reactivate."""

@@ -1,0 +1,83 @@
+"""Request schemas of the survey endpoints with their delivery policy and trigger rules.
+
+The shapes only: the services (surveys.catalog, surveys.trigger_rules) check ranges, filters and
+the cross-field rules again and name the field when they refuse.
+"""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from app.api.schemas import Body, Id, SurveyCreate, SurveyUpdate
+from app.api.schemas import _refuse_null as refuse_null
+from surveys.catalog import POLICY_FIELDS, TEXT_FIELDS
+from surveys.models import CHANNELS
+from surveys.trigger_rules import MAX_DELAY_MINUTES, MAX_FILTERS, MAX_RULES_PER_SURVEY
+
+Days = Annotated[int, Field(ge=0, le=3650)]
+
+
+class TriggerRuleIn(Body):
+    """One rule; with ``id`` it updates that rule of the survey, without it adds one."""
+
+    id: Id | None = None
+    event_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = None  # type: ignore[assignment]
+    delay_minutes: Annotated[int, Field(ge=0, le=MAX_DELAY_MINUTES)] = 0
+    filters: Annotated[list[dict[str, Any]], Field(max_length=MAX_FILTERS)] = []
+    channel: Literal[CHANNELS] = "email"  # type: ignore[valid-type]
+    active: bool = True
+
+    _not_null = field_validator("event_name", "filters", mode="before")(refuse_null)
+
+    def values(self) -> dict[str, Any]:
+        """The rule's fields; an update leaves out what the client did not send."""
+        if self.id is None:
+            return self.model_dump(exclude={"id"}, exclude_none=True)
+        return self.model_dump(exclude_unset=True)
+
+
+Rules = Annotated[list[TriggerRuleIn], Field(max_length=MAX_RULES_PER_SURVEY)]
+
+
+class SurveyCreateFull(SurveyCreate):
+    recontact_days: Days = None  # type: ignore[assignment]  # left out: the default
+    # null means "no reminder"; left out, the default (3 days).
+    reminder_days: Days | None = None
+    expire_days: Days = None  # type: ignore[assignment]
+    quiet_weekends: bool = None  # type: ignore[assignment]
+    trigger_rules: Rules = []
+
+    _not_null = field_validator(
+        "recontact_days", "expire_days", "quiet_weekends", "trigger_rules", mode="before"
+    )(refuse_null)
+
+    def policy(self) -> dict[str, Any]:
+        """The policy fields the client sent (reminder_days may be None: no reminder)."""
+        return self.model_dump(include=set(POLICY_FIELDS), exclude_unset=True)
+
+    def texts(self) -> dict[str, str | None]:
+        return self.model_dump(include=set(TEXT_FIELDS))
+
+
+class SurveyUpdateFull(SurveyUpdate):
+    recontact_days: Days = None  # type: ignore[assignment]
+    # null means "no reminder": the one field a PATCH may set to null.
+    reminder_days: Days | None = None
+    expire_days: Days = None  # type: ignore[assignment]
+    quiet_weekends: bool = None  # type: ignore[assignment]
+    trigger_rules: Rules = None  # type: ignore[assignment]
+
+    # Overrides SurveyUpdate's "*" validator of the same name: every field but reminder_days.
+    _not_null = field_validator(
+        "name",
+        "question_en",
+        "question_fi",
+        "comment_prompt_en",
+        "comment_prompt_fi",
+        "active",
+        "recontact_days",
+        "expire_days",
+        "quiet_weekends",
+        "trigger_rules",
+        mode="before",
+    )(refuse_null)

@@ -1,0 +1,47 @@
+"""Sign-in rate limits on Redis: the storage chosen when Redis answers, shared by every process."""
+
+import pytest
+import redis
+
+from app import create_app
+from app.extensions import limiter
+from config import TestConfig
+from tests.conftest import use_celery_of
+from tests.factories_security import PASSWORD, make_staff_user
+
+
+@pytest.fixture
+def redis_limited_app(app, engine, redis_url):
+    class RedisLimited(TestConfig):
+        REDIS_URL = redis_url
+        RATELIMIT_STORAGE_URI = None  # decide at start: Redis answers, so Redis
+        LOGIN_RATE_LIMIT_ENABLED = True
+        LOGIN_RATE_LIMIT = "2 per minute"
+        LOGIN_ACCOUNT_RATE_LIMIT = "50 per minute"
+
+    limited = create_app(RedisLimited)
+    use_celery_of(app)
+    limiter.reset()
+    yield limited
+    limiter.reset()
+    # Later tests get the memory storage back, whichever app they build.
+    create_app(TestConfig)
+    use_celery_of(app)
+
+
+def test_failed_sign_ins_are_counted_in_redis(redis_limited_app, session, redis_url):
+    assert redis_limited_app.config["RATELIMIT_STORAGE_URI"] == redis_url
+    make_staff_user(session, "agent")
+    session.commit()
+    data = {"email": "agent@example.com", "password": "wrong password"}
+    first, second = redis_limited_app.test_client(), redis_limited_app.test_client()
+
+    assert first.post("/login", data=data).status_code == 200
+    assert second.post("/login", data=data).status_code == 200
+    keys = redis.Redis.from_url(redis_url).keys("*kaiku-limits*")
+    assert keys, "no rate-limit counters in Redis"
+
+    # The count lives in Redis, where every web process reads it: a third attempt is refused.
+    blocked = first.post("/login", data=data | {"password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
