@@ -117,6 +117,7 @@ def register(app: Flask) -> None:
             click.echo(f"\nKaiku is at {url}/")
             if summary.admin_password:
                 click.echo(f"Sign in as {summary.admin_email} / {summary.admin_password}")
+                _echo_staff(summary)
             else:
                 click.echo(
                     f"Sign in as {summary.admin_email} with the password printed when the demo "
@@ -180,8 +181,15 @@ def _seed(process: Callable[[int], None], *, show_admin: bool = True):
     click.echo(summary.message)
     if summary.admin_password and show_admin:
         click.echo(f"Admin login: {summary.admin_email} / {summary.admin_password}")
-        click.echo("(the password is shown only now)")
+        _echo_staff(summary)
+        click.echo("(the passwords are shown only now)")
     return summary
+
+
+def _echo_staff(summary) -> None:
+    if summary.staff:
+        logins = ", ".join(f"{email} ({role})" for email, role in summary.staff)
+        click.echo(f"Support team: {logins}, password {summary.staff_password}")
 
 
 def _processor() -> tuple[Callable[[int], None], str]:

@@ -1,7 +1,9 @@
-"""Demo data: two surveys, forty customers and eight weeks of answers, through the real services.
+"""Demo data: two surveys with trigger rules, a support team, forty customers with their lifecycle
+events and eight weeks of answers, and two new customers whose events schedule invitations now;
+all through the real services.
 
-Deterministic apart from the admin password: the same scores, comments and dates (relative to
-now) every time, so the demo and its tests see the same story.
+Deterministic apart from the passwords: the same scores, comments and dates (relative to now)
+every time, so the demo and its tests see the same story.
 """
 
 import random
@@ -14,15 +16,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from surveys import clock
-from surveys.demo_data import COMMENTS, CUSTOMERS
+from surveys.demo_data import COMMENTS, CUSTOMERS, NEWCOMERS, STAFF
+from surveys.events import evaluate, record_event
 from surveys.invitations import create_invitation
-from surveys.models import Customer, Invitation, Referral, RescueTask, Response, Survey
+from surveys.models import Customer, Event, Invitation, Referral, RescueTask, Response, Survey
 from surveys.referrals import create_programme, invite_promoters
 from surveys.rescue import RescueCase, open_rescue_tasks
 from surveys.responses import add_comment, record_answer
 from surveys.scoring import NEGATIVE_CATEGORY, POSITIVE_CATEGORY, categorize
 from surveys.settings import Settings
 from surveys.staff import create_staff, find_staff
+from surveys.trigger_rules import create_rule
 
 NPS_KEY = "demo-product-nps"
 CSAT_KEY = "demo-support-csat"
@@ -43,6 +47,9 @@ class DemoSummary:
     message: str
     admin_email: str = ADMIN_EMAIL
     admin_password: str | None = None  # only when this run created the admin
+    # The support team's logins (email, role), all with ``staff_password``, made by this run.
+    staff: tuple[tuple[str, str], ...] = ()
+    staff_password: str | None = None
     customers: int = 0
     invitations: int = 0
     response_ids: tuple[int, ...] = field(default=())
@@ -66,7 +73,16 @@ def seed_demo(
     if find_staff(session, ADMIN_EMAIL) is None:
         password = secrets.token_urlsafe(12)
         create_staff(session, ADMIN_EMAIL, password, role="admin", name="Demo admin")
+    # Before any rescue task exists, so auto-assignment spreads the tasks over the agents.
+    staff_password = secrets.token_urlsafe(12)
+    staff = tuple(
+        (email, role)
+        for email, name, role in STAFF
+        if find_staff(session, email) is None
+        and create_staff(session, email, staff_password, role=role, name=name)
+    )
     nps, csat = _surveys(session)
+    _trigger_rules(session, nps, csat)
     create_programme(
         session,
         "Bring a friend",
@@ -74,6 +90,8 @@ def seed_demo(
         reward="One month free for you and for the friend who joins.",
     )
     customers = [_customer(session, rng, i, *person) for i, person in enumerate(CUSTOMERS, 1)]
+    for customer in customers:
+        _past_events(session, rng, customer, now)
 
     plan = _nps_plan(rng, nps, customers) + _csat_plan(rng, csat, customers)
     invitations = 0
@@ -103,15 +121,85 @@ def seed_demo(
 
     for response_id in response_ids:
         process(response_id)
+    newcomers = _newcomers(session, settings, now)
     return DemoSummary(
         True,
-        f"Seeded 2 surveys, {len(customers)} customers, {invitations} invitations and "
+        f"Seeded 2 surveys with trigger rules, {len(staff) + 1} staff, "
+        f"{len(customers) + newcomers} customers, {invitations} invitations and "
         f"{len(response_ids)} responses.",
         admin_password=password,
-        customers=len(customers),
+        staff=staff,
+        staff_password=staff_password if staff else None,
+        customers=len(customers) + newcomers,
         invitations=invitations,
         response_ids=tuple(response_ids),
     )
+
+
+def _trigger_rules(session: Session, nps: Survey, csat: Survey) -> None:
+    """Ask NPS a week after onboarding is done, CSAT an hour after a support ticket closes."""
+    create_rule(
+        session,
+        nps,
+        event_name="onboarding_completed",
+        delay_minutes=7 * 24 * 60,
+        filters=[{"field": "stage", "op": "one_of", "value": ["active", "loyal"]}],
+    )
+    create_rule(session, nps, event_name="renewal_upcoming", delay_minutes=0)
+    create_rule(
+        session,
+        csat,
+        event_name="support_ticket_closed",
+        delay_minutes=60,
+        filters=[{"field": "attributes.plan", "op": "one_of", "value": ["pro", "business"]}],
+    )
+
+
+def _past_events(session: Session, rng: random.Random, customer: Customer, now: datetime) -> None:
+    """A customer's history of lifecycle events, already evaluated (they shaped the past)."""
+    signed_up = now - timedelta(days=rng.uniform(90, 400))
+    history = [("signed_up", signed_up), ("onboarding_completed", signed_up + timedelta(days=14))]
+    if rng.random() < 0.5:
+        history.append(("support_ticket_closed", now - timedelta(days=rng.uniform(3, 60))))
+    for name, when in history:
+        session.add(
+            Event(
+                customer=customer,
+                name=name,
+                properties={"source": "demo"},
+                occurred_at=when,
+                received_at=when,
+                evaluated_at=when,
+            )
+        )
+
+
+def _newcomers(session: Session, settings: Settings, now: datetime) -> int:
+    """New customers whose events arrive now: evaluated like the worker would, they schedule
+    invitations (the dispatcher sends them when due) and show the trigger rules at work."""
+    event_ids = []
+    for external_id, email, name, locale, timezone, plan, events in NEWCOMERS:
+        for event_name, minutes_ago, properties in events:
+            event, _ = record_event(
+                session,
+                customer={
+                    "external_id": external_id,
+                    "email": email,
+                    "name": name,
+                    "locale": locale,
+                    "timezone": timezone,
+                    "attributes": {"plan": plan},
+                },
+                name=event_name,
+                properties=properties,
+                occurred_at=now - timedelta(minutes=minutes_ago),
+                idempotency_key=f"demo-{external_id}-{event_name}",
+            )
+            event_ids.append(event.id)
+    session.commit()
+    evaluate(session, event_ids, settings)
+    session.commit()
+    return len(NEWCOMERS)
 
 
 def _surveys(session: Session) -> tuple[Survey, Survey]:
@@ -157,6 +245,13 @@ def _customer(session: Session, rng: random.Random, n: int, name: str, locale: s
             "seats": rng.choice([1, 3, 5, 12, 25, 80]),
         },
     )
+    # Derived, not drawn, so the random story stays the same: big accounts have an owner in
+    # the support team (their rescue tasks go to her) and a monthly value that makes them high
+    # priority.
+    seats = customer.attributes["seats"]
+    customer.attributes |= {"mrr": seats * 40}
+    if customer.attributes["segment"] == "enterprise":
+        customer.attributes |= {"account_owner": "aino@kaiku.local"}
     session.add(customer)
     session.flush()
     return customer

@@ -91,3 +91,41 @@ COMMENTS = {
         },
     },
 }
+
+
+# The support team: (email, name, role); the admin is made separately.
+STAFF = (
+    ("aino@kaiku.local", "Aino Agent", "agent"),
+    ("mikko@kaiku.local", "Mikko Agent", "agent"),
+    ("sanna@kaiku.local", "Sanna Analyst", "analyst"),
+)
+
+# Customers who join during the demo: (external_id, email, name, locale, time zone, plan,
+# [(event, minutes ago, properties)]). Their events are evaluated when the demo is seeded.
+NEWCOMERS = (
+    (
+        "demo-new-1",
+        "olivia.hart@example.com",
+        "Olivia Hart",
+        "en",
+        "Europe/London",
+        "pro",
+        [
+            ("signed_up", 20 * 24 * 60, {"source": "website"}),
+            ("onboarding_completed", 2 * 24 * 60, {"agent": "aino@kaiku.local"}),
+            ("support_ticket_closed", 30, {"ticket": "T-4821", "agent": "mikko@kaiku.local"}),
+        ],
+    ),
+    (
+        "demo-new-2",
+        "veera.lahti@example.com",
+        "Veera Lahti",
+        "fi",
+        "Europe/Helsinki",
+        "business",
+        [
+            ("signed_up", 16 * 24 * 60, {"source": "partner"}),
+            ("onboarding_completed", 24 * 60, {"agent": "aino@kaiku.local"}),
+        ],
+    ),
+)

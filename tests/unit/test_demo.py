@@ -9,12 +9,14 @@ from surveys import clock
 from surveys.demo import ADMIN_EMAIL, seed_demo
 from surveys.models import (
     Customer,
+    Event,
     Invitation,
     Referral,
     ReferralProgramme,
     RescueTask,
     Response,
     Survey,
+    TriggerRule,
 )
 from surveys.processing import process_response
 from surveys.staff import authenticate
@@ -37,7 +39,7 @@ def seeded(session, settings):
     return summary
 
 
-def test_demo_has_two_bilingual_surveys_and_forty_customers(session, seeded):
+def test_demo_has_two_bilingual_surveys_and_forty_two_customers(session, seeded):
     surveys = {s.name: s for s in session.scalars(select(Survey))}
 
     assert {(s.name, s.kind) for s in surveys.values()} == {
@@ -46,7 +48,7 @@ def test_demo_has_two_bilingual_surveys_and_forty_customers(session, seeded):
     }
     assert all(s.question_fi and s.question_en != s.question_fi for s in surveys.values())
     locales = session.scalars(select(Customer.locale)).all()
-    assert len(locales) == seeded.customers == 40
+    assert len(locales) == seeded.customers == 42
     assert {"en", "fi"} == set(locales)
     assert all(c.attributes.get("plan") for c in session.scalars(select(Customer)))
 
@@ -93,7 +95,9 @@ def test_answers_spread_over_eight_weeks_with_finnish_and_english_comments(sessi
 
 
 def test_some_invitations_stay_unanswered_and_open(session, seeded):
-    unanswered = session.scalars(select(Invitation).where(Invitation.status != "answered")).all()
+    unanswered = session.scalars(
+        select(Invitation).where(Invitation.status != "answered", Invitation.event_id.is_(None))
+    ).all()
 
     assert len(unanswered) == seeded.invitations - len(seeded.response_ids) >= 5
     still_open = [i for i in unanswered if i.status == "sent"]
@@ -114,3 +118,26 @@ def test_seeding_again_changes_nothing(session, settings, seeded):
 
     assert not again.created and again.admin_password is None
     assert session.scalar(select(func.count(Response.id))) == counts
+
+
+def test_demo_support_team_signs_in_and_shares_the_rescue_work(session, seeded):
+    assert {role for _, role in seeded.staff} == {"agent", "analyst"}
+    for email, _ in seeded.staff:
+        assert authenticate(session, email, seeded.staff_password) is not None
+    open_tasks = session.scalars(select(RescueTask).where(RescueTask.status != "resolved")).all()
+    assignees = {t.assignee.email for t in open_tasks if t.assignee is not None}
+    assert len(assignees) >= 2  # the least-loaded agent, and account owners
+
+
+def test_demo_events_trigger_rules_and_schedule_invitations_for_newcomers(session, seeded):
+    rules = session.scalars(select(TriggerRule)).all()
+    assert {r.event_name for r in rules} >= {"onboarding_completed", "support_ticket_closed"}
+    assert session.scalar(select(func.count(Event.id))) > 80
+    newcomer = session.scalars(select(Customer).where(Customer.external_id == "demo-new-1")).one()
+    triggered = session.scalars(
+        select(Invitation).where(Invitation.customer_id == newcomer.id)
+    ).all()
+    assert triggered and all(i.event_id is not None for i in triggered)
+    assert {i.status for i in triggered} <= {"scheduled", "skipped"}
+    assert any(i.status == "scheduled" and i.scheduled_for > clock.now() for i in triggered)
+    assert all(i.reason for i in triggered)
