@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from surveys.errors import NotFoundError, ValidationError
-from surveys.models import KINDS, Survey
+from surveys.models import KINDS, Invitation, Survey
 from surveys.tokens import new_token
 
 # Integer primary keys are 32-bit on PostgreSQL; a larger id cannot exist, and asking the
@@ -26,6 +26,8 @@ POLICY_DEFAULTS: dict[str, Any] = {
 MAX_RECONTACT_DAYS = 3650
 MAX_EXPIRE_DAYS = 365
 UPDATABLE_FIELDS = ("name", "active", *TEXT_FIELDS, *POLICY_FIELDS)
+# The reason shown on a scheduled invitation while its survey is paused (it waits, see dispatch).
+HELD_PAUSED = "held: survey paused"
 
 _REASON = {
     "comment_prompt_en": "What is the main reason for your score?",
@@ -97,7 +99,8 @@ def create_survey(
 
 def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
     """Change a survey's name, texts, active flag or delivery policy; the kind never changes
-    (scores depend on it).
+    (scores depend on it). Pausing (``active=False``) holds its scheduled invitations (their
+    reason says so; the dispatcher leaves them); resuming lets them go out.
 
     Everything is checked before anything changes. Flushes; the caller commits.
 
@@ -117,6 +120,8 @@ def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
         elif field == "active":
             if not isinstance(value, bool):
                 raise ValidationError("active must be true or false.", fields={"active": "boolean"})
+            if value != survey.active:
+                _hold_scheduled(session, survey, held=not value)
             survey.active = value
         elif field in POLICY_FIELDS:
             setattr(survey, field, policy[field])
@@ -124,6 +129,18 @@ def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
             setattr(survey, field, _clean_text(field, value))
     session.flush()
     return survey
+
+
+def _hold_scheduled(session: Session, survey: Survey, *, held: bool) -> None:
+    """Mark (or unmark) the survey's scheduled invitations as held by the pause."""
+    stmt = update(Invitation).where(
+        Invitation.survey_id == survey.id, Invitation.status == "scheduled"
+    )
+    if held:
+        stmt = stmt.values(reason=HELD_PAUSED)
+    else:
+        stmt = stmt.where(Invitation.reason == HELD_PAUSED).values(reason=None)
+    session.execute(stmt.execution_options(synchronize_session=False))
 
 
 def get_survey(session: Session, survey_id: int) -> Survey:

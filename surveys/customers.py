@@ -29,6 +29,10 @@ class UnsubscribedError(ConflictError):
     code = "unsubscribed"
 
 
+class BouncedError(ConflictError):
+    code = "bounced"
+
+
 def upsert_customer(
     session: Session, external_id: str, *, cause: str = "api", **fields: Any
 ) -> Customer:
@@ -82,6 +86,7 @@ def ensure_can_email(customer: Customer) -> None:
 
     :raises ValidationError: the customer has no email address.
     :raises UnsubscribedError: the customer unsubscribed (409); unsubscribes are always honoured.
+    :raises BouncedError: the customer's address bounced (409); a new address clears it.
     """
     if not customer.email:
         raise ValidationError(
@@ -91,6 +96,12 @@ def ensure_can_email(customer: Customer) -> None:
         raise UnsubscribedError(
             "This customer has unsubscribed; Kaiku will not email them.",
             fields={"email": "unsubscribed"},
+        )
+    if customer.bounced_at is not None:
+        raise BouncedError(
+            "Email to this customer's address bounced; Kaiku will not email it again until "
+            "the address changes.",
+            fields={"email": "bounced"},
         )
 
 

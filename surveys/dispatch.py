@@ -38,8 +38,9 @@ def dispatch_due(
     session: Session, settings: Settings, *, now: datetime | None = None, limit: int | None = None
 ) -> Dispatched:
     """Claim up to ``limit`` (default ``settings.dispatch_batch_size``) due scheduled invitations
-    and act on each: queue its email (status "queued"), make its link available (link channel,
-    "pending"), skip it for good, or postpone it (quiet hours) with the reason recorded.
+    of active surveys (a paused survey's wait) and act on each: queue its email (status
+    "queued"), make its link available (link channel, "pending"), skip it for good (also when it
+    expired before it could go out), or postpone it (quiet hours) with the reason recorded.
 
     Flushes, does not commit: the caller commits (which releases the claims), then enqueues
     ``deliver_email`` for every id in ``outbox_ids``.
@@ -48,13 +49,27 @@ def dispatch_due(
     claimed = _claim(
         session,
         select(Invitation.id)
-        .where(Invitation.status == "scheduled", Invitation.scheduled_for <= now)
+        .join(Survey, Survey.id == Invitation.survey_id)
+        .where(
+            Invitation.status == "scheduled",
+            Invitation.scheduled_for <= now,
+            Survey.active.is_(True),  # a paused survey's invitations wait for its resume
+        )
         .order_by(Invitation.scheduled_for, Invitation.id)
         .limit(limit or settings.dispatch_batch_size),
+        lock_of=Invitation,
     )
     result = Dispatched(claimed=len(claimed))
     emails: list[OutboxEmail] = []
     for invitation in claimed:
+        if not invitation.survey.active:
+            result.claimed -= 1  # paused since the claim: it waits like the others
+            continue
+        if invitation.expires_at is not None and invitation.expires_at <= now:
+            # Held too long (a pause, a dispatcher that was down): the moment has passed.
+            _skip(invitation, "skipped: not sent before it expired")
+            result.skipped += 1
+            continue
         decision = decide(
             session,
             invitation.customer,

@@ -65,8 +65,10 @@ def smtp_servers(port: int) -> Iterator:
 
 
 @contextlib.contextmanager
-def celery_worker(name: str, env: dict[str, str], *args: str) -> Iterator[Path]:
-    """Run ``celery -A worker worker`` (2 processes) until the block ends; yields its log path.
+def celery_worker(
+    name: str, env: dict[str, str], *args: str, app: str = "worker"
+) -> Iterator[Path]:
+    """Run ``celery -A <app> worker`` (2 processes) until the block ends; yields its log path.
 
     :raises pytest.fail: the worker did not report ready within a minute.
     """
@@ -74,7 +76,7 @@ def celery_worker(name: str, env: dict[str, str], *args: str) -> Iterator[Path]:
     log_path = ARTIFACTS / f"{name}.log"
     with open(log_path, "w") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker", "worker", "--loglevel=INFO",
+            [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO",
              "--concurrency=2", "--without-gossip", "--without-mingle",
              "--hostname", f"{name}-{os.getpid()}@%h", *args],
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,

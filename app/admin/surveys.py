@@ -127,9 +127,17 @@ def _set_active(survey_id: int, active: bool) -> ResponseReturnValue:
     catalog.update_survey(db.session, survey, active=active)
     db.session.commit()
     if active:
-        flash(f"“{survey.name}” resumed: its trigger rules invite customers again.", "success")
+        flash(
+            f"“{survey.name}” resumed: its trigger rules invite customers again, and its "
+            "scheduled invitations go out (those that expired meanwhile are skipped).",
+            "success",
+        )
     else:
-        flash(f"“{survey.name}” paused: no new invitations until you resume it.", "success")
+        flash(
+            f"“{survey.name}” paused: its trigger rules invite nobody, and its scheduled "
+            "invitations and reminders wait until you resume it.",
+            "success",
+        )
     return redirect(url_for("admin.surveys"), 303)
 
 

@@ -72,7 +72,7 @@ COPY: dict[str, dict[str, str]] = {
 SCALE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "nps": {
         "en": ("Not at all likely", "Extremely likely"),
-        "fi": ("Erittäin epätodennäköisesti", "Erittäin todennäköisesti"),
+        "fi": ("En lainkaan todennäköisesti", "Erittäin todennäköisesti"),
     },
     "csat": {
         "en": ("Very dissatisfied", "Very satisfied"),

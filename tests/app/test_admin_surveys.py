@@ -220,10 +220,35 @@ def test_pause_and_resume(admin, session):
     assert survey.active is False
     listing = admin.get("/admin/surveys").get_data(as_text=True)
     assert "Paused" in listing and f'action="/admin/surveys/{survey.id}/resume"' in listing
+    assert "scheduled invitations and reminders wait until you resume it" in listing
 
     assert admin.post(f"/admin/surveys/{survey.id}/resume").status_code == 303
     session.refresh(survey)
     assert survey.active is True
+
+
+def test_pausing_holds_scheduled_invitations_and_resuming_sends_them(admin, session, settings):
+    from surveys.scheduling import schedule_invitation
+    from tests.factories import make_customer
+    from tests.factories_delivery import Clock, utc
+    from worker.delivery_tasks import dispatch_due_invitations
+
+    clock = Clock(utc(2026, 3, 2, 12, 0))
+    survey = make_survey(session, name="Renewal")
+    customer = make_customer(session, timezone="UTC")
+    invitation = schedule_invitation(session, survey, customer, settings, at=clock.now)
+    session.commit()
+
+    admin.post(f"/admin/surveys/{survey.id}/pause")
+    clock.advance(hours=1)
+    assert dispatch_due_invitations.apply().get() == 0
+    session.refresh(invitation)
+    assert (invitation.status, invitation.reason) == ("scheduled", "held: survey paused")
+
+    admin.post(f"/admin/surveys/{survey.id}/resume")
+    assert dispatch_due_invitations.apply().get() == 1
+    session.refresh(invitation)
+    assert invitation.status == "sent" and invitation.reason is None
 
 
 def test_list_shows_the_number_of_rules(admin, session):

@@ -82,6 +82,22 @@ def test_unsubscribed_customer_is_not_emailed(api_client, session):
     assert count(session, Invitation) == 0 and count(session, OutboxEmail) == 0
 
 
+def test_a_bounced_address_is_not_emailed_until_it_changes(api_client, session):
+    survey = make_survey(session)
+    make_customer(session, external_id="crm-3", email="c@example.com")
+    session.commit()
+    api_client.post("/bounces", {"email": "c@example.com", "reason": "550 no such user"})
+    body = {"customer": {"external_id": "crm-3"}, "send": True}
+
+    error = assert_error(api_client.post(f"/surveys/{survey.id}/invitations", body), 409)
+
+    assert error["code"] == "bounced" and "customer.email" in error["fields"]
+    assert count(session, Invitation) == 0 and count(session, OutboxEmail) == 0
+    body["customer"]["email"] = "c.new@example.com"  # a new address clears the bounce
+    assert api_client.post(f"/surveys/{survey.id}/invitations", body).status_code == 201
+    assert count(session, OutboxEmail) == 1
+
+
 def test_invitation_cannot_resubscribe_a_customer(api_client, session):
     survey = make_survey(session)
     make_customer(session, external_id="crm-3", unsubscribed=True)

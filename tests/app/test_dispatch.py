@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from surveys import catalog
 from surveys.bounces import record_bounce
 from surveys.invitations import answer_url, invitation_token
 from surveys.models import Invitation, OutboxEmail
@@ -107,6 +108,41 @@ def test_a_delay_into_quiet_hours_is_held_at_send_time_too(session, settings, cl
     assert held.status == "scheduled" and held.scheduled_for == utc(2026, 3, 3, 6, 0)
     assert held.reason.startswith("postponed: quiet hours")
     assert emails(session) == []
+
+
+def test_a_trigger_delay_that_lands_in_quiet_hours_is_postponed_when_it_fires(
+    session, settings, clock
+):
+    make_rule(session, make_survey(session), delay_minutes=7 * 60 + 30)
+    helsinki = make_customer(session, timezone="Europe/Helsinki")
+
+    invitation = trigger(session, settings, helsinki)  # 14:00 local + 7.5 h = 21:30 local
+
+    assert invitation.status == "scheduled"
+    assert invitation.scheduled_for == utc(2026, 3, 3, 6, 0)  # 08:00 local, not 21:30
+    assert invitation.reason == (
+        "postponed: quiet hours (21:00–08:00 Europe/Helsinki) until 2026-03-03 08:00"
+    )
+    clock.set(utc(2026, 3, 2, 19, 30))  # the delay has passed, but it is 21:30 there
+    assert dispatch() == 0 and emails(session) == []
+    clock.set(utc(2026, 3, 3, 6, 0))
+    assert dispatch() == 1 and fresh(session, invitation).status == "sent"
+
+
+def test_a_delay_across_the_spring_forward_night_wakes_at_eight_summer_time(
+    session, settings, clock
+):
+    make_rule(session, make_survey(session), delay_minutes=60)
+    helsinki = make_customer(session, timezone="Europe/Helsinki")
+    at = clock.set(utc(2026, 3, 28, 20, 30))  # Saturday 22:30 EET, due 23:30 EET
+
+    invitation = trigger(session, settings, helsinki, at=at)
+
+    assert invitation.scheduled_for == utc(2026, 3, 29, 5, 0)  # Sunday 08:00 EEST (+03:00)
+    clock.set(utc(2026, 3, 29, 4, 59))  # 07:59 EEST (06:59 in winter time)
+    assert dispatch() == 0
+    clock.set(utc(2026, 3, 29, 5, 0))
+    assert dispatch() == 1
 
 
 def test_quiet_weekends_hold_a_saturday_event_until_monday(session, settings, clock):
@@ -303,3 +339,72 @@ def test_unanswered_invitations_expire(session, settings, clock):
 
     assert fresh(session, sent).status == "expired"
     assert fresh(session, answered).status == "answered"
+
+
+def test_dispatching_and_reminding_twice_sends_once(session, settings, clock):
+    make_rule(session, make_survey(session), delay_minutes=30)
+    invitation = trigger(session, settings, make_customer(session))
+    clock.advance(minutes=30)
+
+    assert (dispatch(), dispatch()) == (1, 0)
+    clock.advance(days=3)
+    assert (remind()["reminded"], remind()["reminded"]) == (1, 0)
+
+    assert [e.kind for e in emails(session)] == ["invitation", "reminder"]
+    assert fresh(session, invitation).status == "sent"
+
+
+# Pause and resume ------------------------------------------------------------------------------
+
+
+def test_a_paused_survey_holds_its_scheduled_invitations_until_it_is_resumed(
+    session, settings, clock
+):
+    survey = make_survey(session)
+    make_rule(session, survey, delay_minutes=60)
+    invitation = trigger(session, settings, make_customer(session))
+    catalog.update_survey(session, survey, active=False)
+    session.commit()
+
+    clock.advance(hours=2)
+    assert dispatch() == 0
+    held = fresh(session, invitation)
+    assert (held.status, held.reason) == ("scheduled", "held: survey paused")
+    assert trigger(session, settings, make_customer(session)) is None  # its rules are off
+    assert emails(session) == []
+
+    catalog.update_survey(session, survey, active=True)
+    session.commit()
+    assert fresh(session, invitation).reason is None
+    assert dispatch() == 1
+    assert fresh(session, invitation).status == "sent" and len(emails(session)) == 1
+
+
+def test_a_paused_survey_sends_no_reminders_until_it_is_resumed(session, settings, clock):
+    survey, invitation = sent_invitation(session, settings, clock)
+    catalog.update_survey(session, survey, active=False)
+    session.commit()
+
+    clock.advance(days=4)
+    assert remind()["reminded"] == 0
+    catalog.update_survey(session, survey, active=True)
+    session.commit()
+    assert remind()["reminded"] == 1
+
+
+def test_an_invitation_held_past_its_expiry_is_skipped_on_resume(session, settings, clock):
+    survey = make_survey(session)
+    survey.expire_days = 7
+    make_rule(session, survey)
+    invitation = trigger(session, settings, make_customer(session))
+    catalog.update_survey(session, survey, active=False)
+    session.commit()
+
+    clock.advance(days=8)
+    catalog.update_survey(session, survey, active=True)
+    session.commit()
+    assert dispatch() == 1
+
+    skipped = fresh(session, invitation)
+    assert (skipped.status, skipped.reason) == ("skipped", "skipped: not sent before it expired")
+    assert emails(session) == []

@@ -115,6 +115,36 @@ def test_mapping_is_configurable(session, settings):
     assert customer.stage == "loyal"  # "cancelled" is not in this mapping
 
 
+def test_the_mapping_is_read_from_stage_events_in_the_configuration(app, session):
+    from app import create_app
+    from config import TestConfig
+    from tests.conftest import use_celery_of
+
+    class Custom(TestConfig):
+        STAGE_EVENTS = "trial_started=onboarding, plan_upgraded = loyal"
+
+    class Broken(TestConfig):
+        STAGE_EVENTS = "renewed=gold"
+
+    try:
+        settings = create_app(Custom).extensions["kaiku_settings"]
+        with pytest.raises(ValueError, match="STAGE_EVENTS: 'renewed=gold'"):
+            create_app(Broken)
+    finally:
+        use_celery_of(app)
+    assert settings.stage_events == {"trial_started": "onboarding", "plan_upgraded": "loyal"}
+    customer = make_customer(session, stage="active")
+    session.commit()
+
+    events.evaluate(session, [store(session, customer, "plan_upgraded").id], settings)
+    events.evaluate(
+        session, [store(session, customer, "renewed", T0 + timedelta(hours=1)).id], settings
+    )
+    session.commit()
+
+    assert history(session, customer) == [("active", "loyal", "event")]  # "renewed" is unmapped
+
+
 def test_events_in_one_batch_apply_in_the_order_they_happened(session, settings):
     customer = make_customer(session, stage="active")
     session.commit()

@@ -59,7 +59,7 @@ def test_finnish_customer_gets_the_email_in_finnish(session, settings):
         assert "Hei Matti," in body
         assert "Kuinka todennäköisesti suosittelisit meitä ystävälle tai kollegalle?" in body
         assert "Vastaaminen vie alle minuutin" in body
-        assert "0 = Erittäin epätodennäköisesti" in body
+        assert "0 = En lainkaan todennäköisesti" in body
         assert "Peru tilaus" in body
         assert "recommend" not in body and "Unsubscribe" not in body
     assert '<html lang="fi"' in email.html_body
@@ -177,3 +177,12 @@ def test_an_invitation_is_emailed_only_once(session, settings):
         queue_invitation_email(session, new, settings)
 
     assert session.scalar(select(func.count(OutboxEmail.id))) == 1
+
+
+def test_the_email_names_the_scale_ends_as_the_answer_page_does():
+    from app.respond.i18n import SCALE_ENDS
+    from surveys.mail.compose import SCALE_LABELS
+
+    for kind, by_locale in SCALE_LABELS.items():
+        for locale, ends in by_locale.items():
+            assert SCALE_ENDS[locale][kind] == ends, (kind, locale)
