@@ -210,16 +210,21 @@ def _window_reason(
     survey_window = timedelta(days=survey.recontact_days or 0)
     if last_same is not None and survey_window and last_same > at - survey_window:
         return (
-            f"skipped: surveyed {last_same:%Y-%m-%d}, inside this survey's "
+            f"skipped: {_asked(last_same, at)}, inside this survey's "
             f"{survey.recontact_days}-day recontact window"
         )
     global_window = settings.global_recontact
     if last_any is not None and global_window and last_any > at - global_window:
         return (
-            f"skipped: surveyed {last_any:%Y-%m-%d}, inside the global "
+            f"skipped: {_asked(last_any, at)}, inside the global "
             f"{settings.global_recontact.days}-day recontact window"
         )
     return None
+
+
+def _asked(when: datetime, at: datetime) -> str:
+    """"surveyed 2026-11-02", or for an invitation still to go out, "scheduled 2026-12-01"."""
+    return f"{'surveyed' if when <= at else 'scheduled'} {when:%Y-%m-%d}"
 
 
 def _longest_survey_window(session: Session) -> int:

@@ -187,6 +187,19 @@ def test_the_global_window_counts_other_surveys(session, settings):
     )
 
 
+def test_another_surveys_scheduled_invitation_skips_and_says_it_is_scheduled(session, settings):
+    nps, csat, customer = make_survey(session), make_survey(session, "csat"), make_customer(session)
+    later = asked(session, settings, csat, customer, status="scheduled")
+    later.scheduled_for = utc(2026, 3, 9, 10, 0)
+    session.flush()
+
+    decision = check(session, settings, customer, nps)
+
+    assert decision.reason == (
+        "skipped: scheduled 2026-03-09, inside the global 90-day recontact window"
+    )
+
+
 def test_after_the_windows_the_customer_may_be_asked_again(session, settings):
     survey, customer = make_survey(session), make_customer(session)
     asked(session, settings, survey, customer, status="expired", sent_at=utc(2025, 11, 1))
