@@ -16,8 +16,9 @@ Rules for a new task:
   tasks assigned earlier in the same batch, so a burst is spread over the team. No active agent:
   the task stays unassigned (the queue's "unassigned" filter shows it).
 - its history starts with "created" and, when assigned, "assigned" (actor None: Kaiku).
-- a new high-priority task with an assignee queues a "task_assigned" email to them; the caller
-  commits, then enqueues delivery of ``queued_task_emails(...)``.
+- a new high-priority task with an assignee queues a "task_assigned" email to them, and so does
+  an unresolved task raised to high by a negative comment that came after the score; the
+  caller commits, then enqueues delivery of ``queued_task_emails(...)``.
 """
 
 import heapq
@@ -270,6 +271,11 @@ def _raise_priority(session: Session, urgent: list[RescueCase], settings: Settin
             )
         )
     session.flush()
+    for task in tasks:
+        # Urgent now: its assignee hears of it as if it had been opened high (the usual path,
+        # since the answer page saves the score before the comment).
+        if task.assignee is not None and task.assignee.active:
+            queue_assigned_email(session, task, settings)
 
 
 def _event(task_id: int, action: str, **detail: Any) -> dict[str, Any]:

@@ -171,7 +171,7 @@ def send_follow_up(
     session: Session,
     task: RescueTask,
     *,
-    actor: StaffUser,
+    actor: StaffUser | None,
     subject: str,
     body: str,
     settings: Settings,
@@ -179,16 +179,25 @@ def send_follow_up(
     """Email the customer from the task, Reply-To the agent (``actor``), through the outbox.
 
     The task moves to contacted (first contact and SLA recorded the first time) and, if no one
-    had it, is assigned to ``actor``. The caller commits, then enqueues ``deliver_email``.
+    had it, is assigned to ``actor``. With ``actor`` None (an API key) the email goes out on
+    behalf of the task's assignee: replies reach a person. The caller commits, then enqueues
+    ``deliver_email``.
 
     :raises ValidationError: an empty or multi-line subject, an empty or too long body, or a
         customer without a usable address ("subject", "body", "email").
-    :raises ConflictError: the task is resolved, or the customer's address bounced.
+    :raises ConflictError: the task is resolved, the customer's address bounced, or (no
+        ``actor``) the task has no active assignee to reply to ("assignee").
     """
     if task.status == "resolved":
         raise ConflictError(
             "This task is resolved; reopen it to write to the customer.",
             fields={"status": "resolved"},
+        )
+    sender = actor if actor is not None else task.assignee
+    if sender is None or not sender.active:
+        raise ConflictError(
+            "Assign the task to an active agent first: the customer's reply goes to them.",
+            fields={"assignee": "no active assignee to reply to"},
         )
     subject = _text(subject, "subject", MAX_SUBJECT_LENGTH)
     if "\n" in subject or "\r" in subject:
@@ -202,11 +211,20 @@ def send_follow_up(
             fields={"email": "bounced"},
         )
     outbox = queue_follow_up_email(
-        session, task, sender=actor, subject=subject, body=body, settings=settings
+        session, task, sender=sender, subject=subject, body=body, settings=settings
     )
     if task.assignee is None:
-        assign(session, task, actor, actor=actor)
-    _record(session, task, "follow_up", actor, outbox_id=outbox.id, subject=subject)
+        assign(session, task, sender, actor=actor)
+    _record(
+        session,
+        task,
+        "follow_up",
+        actor,
+        outbox_id=outbox.id,
+        subject=subject,
+        to=outbox.to_address,
+        reply_to=sender.email,
+    )
     detail: dict[str, Any] = {"from": task.status, "to": "contacted"}
     if _first_contact(task, clock.now()):
         detail["sla_met"] = task.sla_met

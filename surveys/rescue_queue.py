@@ -62,12 +62,16 @@ def rescue_queue(
     per_page: int = PER_PAGE,
 ) -> QueuePage:
     """One page of the tasks ``filters`` select, earliest due first (then oldest), with their
-    response, survey, customer and assignee loaded; two queries (the count and the page)."""
-    stmt = _filtered(filters, me_id=me_id, now=now)
+    response, survey, customer and assignee loaded: a fixed number of queries per page."""
+    stmt = filtered_tasks(filters, me_id=me_id, now=now)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, page)
     tasks = session.scalars(
-        stmt.options(selectinload(RescueTask.assignee))
+        stmt.options(
+            selectinload(RescueTask.assignee),
+            selectinload(RescueTask.customer),
+            selectinload(RescueTask.response),  # its survey comes joined
+        )
         .order_by(RescueTask.due_at, RescueTask.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -75,7 +79,8 @@ def rescue_queue(
     return QueuePage(list(tasks), total, page, per_page)
 
 
-def _filtered(filters: QueueFilters, *, me_id: int | None, now: datetime) -> Select:
+def filtered_tasks(filters: QueueFilters, *, me_id: int | None, now: datetime) -> Select:
+    """``select(RescueTask)`` narrowed by ``filters``, unordered (the API pages it by id)."""
     stmt = select(RescueTask)
     if filters.status == "active":
         stmt = stmt.where(RescueTask.status != "resolved")

@@ -10,30 +10,38 @@ from sqlalchemy.orm import selectinload
 from app.api import bp
 from app.api.paging import paged
 from app.api.parsing import json_body, load, query_args
-from app.api.rescue_schemas import RescueReportQuery, RescueTaskPatch
-from app.api.schemas import RescueTasksQuery
+from app.api.rescue_schemas import RescueReportQuery, RescueTaskPatch, RescueTasksListQuery
 from app.api.serializers import rescue_task_json
 from app.extensions import db
-from surveys import rescue_actions
+from surveys import clock, rescue_actions
 from surveys.errors import ConflictError, ValidationError
 from surveys.models import RescueTask, StaffUser
+from surveys.rescue_queue import QueueFilters, filtered_tasks
 from surveys.rescue_report import rescue_report
-from surveys.staff import find_staff
+from surveys.staff import find_staff, normalize_email
+from worker.enqueue import enqueue
 
 RESOLUTION_FIELDS = ("outcome", "resolution_note", "resurvey_after_days")
 
 
 @bp.get("/rescue-tasks")
 def list_rescue_tasks() -> dict[str, Any]:
-    """Newest first; filters ``status`` and ``assignee`` (a staff email, or "none")."""
-    query = query_args(RescueTasksQuery)
-    stmt = select(RescueTask).options(selectinload(RescueTask.assignee))
-    if query.status is not None:
-        stmt = stmt.where(RescueTask.status == query.status)
-    if query.assignee == "none":
-        stmt = stmt.where(RescueTask.assignee_id.is_(None))
-    elif query.assignee is not None:
-        staff = select(StaffUser.id).where(StaffUser.email == query.assignee)
+    """Newest first; filters ``status``, ``assignee`` (a staff email, or "none"), and the queue
+    page's ``overdue`` (true: past due without contact), ``priority``, ``survey``, ``stage``."""
+    query = query_args(RescueTasksListQuery)
+    filters = QueueFilters(
+        status=query.status or "all",
+        assignee="unassigned" if query.assignee == "none" else "any",
+        overdue=bool(query.overdue),
+        priority=query.priority,
+        survey_id=query.survey,
+        stage=query.stage,
+    )
+    stmt = filtered_tasks(filters, me_id=None, now=clock.now()).options(
+        selectinload(RescueTask.assignee), selectinload(RescueTask.customer)
+    )
+    if query.assignee not in (None, "none"):
+        staff = select(StaffUser.id).where(StaffUser.email == normalize_email(query.assignee))
         stmt = stmt.where(RescueTask.assignee_id.in_(staff))
     return paged(stmt, RescueTask.id, query, rescue_task_json)
 
@@ -46,11 +54,13 @@ def get_rescue_task(task_id: int) -> dict[str, Any]:
 
 @bp.patch("/rescue-tasks/<int:task_id>")
 def patch_rescue_task(task_id: int) -> dict[str, Any]:
-    """Assign, add a note, move the status (resolve with outcome and note, optionally re-survey).
+    """Assign, add a note, email the customer, move the status (resolve with outcome and note,
+    optionally re-survey), in that order.
 
     All or nothing: a refused change (422 bad value, 409 illegal transition, each naming its
     field) rolls back the whole request. The changes are made by the API (history actor null).
-    Reopening a resolved task needs an admin key.
+    Reopening a resolved task needs an admin key. A ``follow_up`` goes out on behalf of the
+    task's assignee (Reply-To them; none: 409) after the commit.
     """
     task = load(RescueTask, task_id, "rescue task")
     given = json_body(RescueTaskPatch).given()
@@ -68,10 +78,25 @@ def patch_rescue_task(task_id: int) -> dict[str, Any]:
         rescue_actions.assign(db.session, task, _staff(given["assignee"]), actor=None)
     if "note" in given:
         rescue_actions.add_note(db.session, task, given["note"], actor=None)
+    email = None
+    if "follow_up" in given:  # before the status: "contacted → resolved" in one request
+        email = rescue_actions.send_follow_up(
+            db.session,
+            task,
+            actor=None,
+            subject=given["follow_up"]["subject"],
+            body=given["follow_up"]["body"],
+            settings=settings,
+        )
     if status is not None and not reopening:
         _change_status(task, given, settings)
     answer = rescue_task_json(task, full=True)
+    outbox_id = email.id if email is not None else None
     db.session.commit()
+    if outbox_id is not None:
+        from worker.tasks import deliver_email
+
+        enqueue(deliver_email, outbox_id)
     return answer
 
 

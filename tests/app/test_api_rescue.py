@@ -48,3 +48,37 @@ def test_status_filter(api_client, session, settings):
 def test_unknown_status_is_422(api_client):
     error = assert_error(api_client.get("/rescue-tasks", status="done"), 422, "invalid")
     assert "status" in error["fields"]
+
+
+def test_the_queue_filters_over_the_api(api_client, session, settings):
+    from surveys import clock
+    from surveys.models import Customer, RescueTask
+    from tests.factories_rescue import make_staff
+
+    nps, csat = make_survey(session, "nps"), make_survey(session, "csat")
+    make_staff(session, "agent", email="ann@kaiku.example")
+    session.commit()
+    urgent = answer(session, settings, nps, 0, "Terrible, awful support", external_id="u")
+    calm = answer(session, settings, nps, 5, external_id="c")
+    other = answer(session, settings, csat, 1, external_id="o")
+    tasks = {t.response_id: t for t in session.query(RescueTask).all()}
+    tasks[urgent].due_at = clock.now() - timedelta(hours=1)  # overdue
+    tasks[other].assignee = None
+    session.get(Customer, tasks[calm].customer_id).stage = "churned"
+    session.commit()
+
+    def ids(**args):
+        body = api_client.get("/rescue-tasks", **args)
+        assert body.status_code == 200, body.get_json()
+        return sorted(item["response"] for item in body.get_json()["items"])
+
+    assert ids(overdue="true") == [urgent]
+    assert ids(priority="high") == [urgent]
+    assert ids(survey=csat.id) == [other]
+    assert ids(stage="churned") == [calm]
+    assert ids(assignee="none") == [other]
+    assert ids(assignee="ANN@kaiku.example", priority="normal") == [calm]
+    assert ids() == sorted([urgent, calm, other])
+    for bad in ({"priority": "urgent"}, {"stage": "gone"}, {"survey": "x"}, {"overdue": "maybe"}):
+        error = assert_error(api_client.get("/rescue-tasks", **bad), 422)
+        assert set(bad) <= set(error["fields"])

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from surveys.apikeys import create_api_key
-from surveys.models import Invitation, RescueTask
+from surveys.models import Invitation, OutboxEmail, RescueTask
 from tests.app.conftest import JsonClient, assert_error
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 
@@ -129,6 +129,11 @@ def test_unassign_with_null(api_client, session, task):
         ({"assignee": "nobody@kaiku.example"}, 422, "assignee"),
         ({"note": "  "}, 422, "note"),
         ({"colour": "red"}, 422, "colour"),
+        ({"follow_up": None}, 422, "follow_up"),
+        ({"follow_up": {"subject": "Hi", "body": " "}}, 422, "follow_up.body"),
+        ({"follow_up": {"subject": "Hi\nBcc: x@y", "body": "b"}}, 422, "follow_up.subject"),
+        ({"follow_up": {"subject": "Hi"}}, 422, "follow_up.body"),
+        ({"follow_up": {"subject": "Hi", "body": "b"}, "assignee": None}, 409, "assignee"),
     ],
 )
 def test_bad_patches_are_refused_and_change_nothing(
@@ -139,6 +144,40 @@ def test_bad_patches_are_refused_and_change_nothing(
     after = stored(session, task)
     assert (after.status, after.assignee_id, after.outcome) == ("open", task.assignee_id, None)
     assert len(after.history) == 2 and after.notes == []
+    assert session.scalars(select(OutboxEmail)).all() == []
+
+
+def test_a_follow_up_over_the_api_is_sent_on_behalf_of_the_assignee(
+    api_client, session, settings, task, ann
+):
+    at(T0 + timedelta(hours=2))
+    response = api_client.patch(
+        f"/rescue-tasks/{task.id}",
+        {
+            "follow_up": {"subject": "About your answer", "body": "Hi,\n\nI'll call you today."},
+            "status": "resolved",
+            "outcome": "won_back",
+            "resolution_note": "Called and fixed.",
+        },
+    )
+
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "resolved" and body["sla_met"] is True
+    assert body["first_contact_at"] == (T0 + timedelta(hours=2)).isoformat()
+    follow_up = next(h for h in body["history"] if h["action"] == "follow_up")
+    assert follow_up["actor"] is None
+    assert follow_up["detail"]["reply_to"] == ann.email
+    email = session.scalars(
+        select(OutboxEmail).execution_options(populate_existing=True)
+    ).one()  # delivered after the commit (eager in tests: logged, no SMTP configured)
+    assert (email.kind, email.to_address, email.status) == (
+        "follow_up",
+        stored(session, task).customer.email,
+        "logged",
+    )
+    assert email.headers["Reply-To"].endswith("<ann@kaiku.example>")
+    assert "I'll call you today." in email.text_body
 
 
 def test_an_illegal_transition_is_409_and_rolls_back_the_rest(api_client, session, task):

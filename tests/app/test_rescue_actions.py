@@ -267,7 +267,35 @@ def test_follow_up_emails_the_customer_and_marks_the_task_contacted(session, set
     assert task.status == "contacted"
     assert task.first_contact_at == T0 + timedelta(hours=1) and task.sla_met is True
     assert actions(task)[-2:] == ["follow_up", "status"]
-    assert task.history[-2].detail == {"outbox_id": outbox.id, "subject": "Pahoittelut"}
+    assert task.history[-2].detail == {
+        "outbox_id": outbox.id,
+        "subject": "Pahoittelut",
+        "to": task.customer.email,
+        "reply_to": "ann@kaiku.example",
+    }
+
+
+def test_a_follow_up_by_the_api_goes_out_on_behalf_of_the_assignee(session, settings, task, agent):
+    outbox = send_follow_up(
+        session, task, actor=None, subject="Sorry", body="I'll call you.", settings=settings
+    )
+    assert outbox.headers == {"Reply-To": "Ann Agent <ann@kaiku.example>"}
+    assert "Ann Agent" in outbox.text_body
+    assert task.status == "contacted" and task.history[-2].actor is None
+    assert task.history[-2].detail["reply_to"] == "ann@kaiku.example"
+
+
+def test_a_follow_up_by_the_api_needs_an_active_assignee(session, settings, task, agent):
+    assign(session, task, None, actor=agent)
+    with pytest.raises(ConflictError) as raised:
+        send_follow_up(session, task, actor=None, subject="s", body="b", settings=settings)
+    assert raised.value.fields == {"assignee": "no active assignee to reply to"}
+    assign(session, task, agent, actor=agent)
+    agent.active = False
+    with pytest.raises(ConflictError):
+        send_follow_up(session, task, actor=None, subject="s", body="b", settings=settings)
+    assert task.status == "open"
+    assert session.scalars(select(OutboxEmail).where(OutboxEmail.kind == "follow_up")).all() == []
 
 
 def test_follow_up_takes_an_unassigned_task(session, settings, task, agent):

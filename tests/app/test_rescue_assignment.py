@@ -209,6 +209,32 @@ def test_a_negative_comment_after_the_score_raises_the_task(session, settings):
     }
 
 
+def test_a_task_raised_to_high_by_a_later_comment_emails_its_assignee(session, settings):
+    """The answer page saves the score first: the negative comment arrives on a task already
+    opened as normal, and its assignee must hear of it then, once."""
+    agent = make_staff(session, "agent")
+    session.commit()
+    response_id = answer(session, settings, score=5)
+    assert session.scalars(select(OutboxEmail)).all() == []
+    response = session.get(Response, response_id)
+    add_comment(session, session.get(Invitation, response.invitation_id), NEGATIVE)
+    session.commit()
+    process_responses(session, [response_id], settings)
+    session.commit()
+    session.execute(update(Response).values(processed_at=None))  # processed again: no new email
+    process_responses(session, [response_id], settings)
+    session.commit()
+
+    task = task_of(session, response_id)
+    [email] = session.scalars(select(OutboxEmail)).all()
+    assert (email.kind, email.to_address, email.rescue_task_id) == (
+        "task_assigned",
+        agent.email,
+        task.id,
+    )
+    assert queued_task_emails(session, [task.id]) == [email.id]
+
+
 def test_the_worker_delivers_the_assignment_email(session, settings):
     make_staff(session, "agent")
     session.commit()

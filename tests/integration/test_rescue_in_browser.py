@@ -229,7 +229,11 @@ def test_queue_and_task_fit_a_phone_screen(rescue, rescue_server, browser, sessi
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{rescue_server}/")
 
-    for path, name in (("/rescue/", "5-queue-phone"), (f"/rescue/{task.id}", "6-task-phone")):
+    for path, name in (
+        ("/rescue/", "5-queue-phone"),
+        (f"/rescue/{task.id}", "6-task-phone"),
+        ("/rescue/report", "7-report-phone"),
+    ):
         page.goto(f"{rescue_server}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} scrolls sideways at 375px ({width}px)"
