@@ -345,16 +345,25 @@ def _history(session: Session, rng: random.Random, response_id: int, settings: S
                 "Left two voicemails and an email; no reply, closed.",
             ]
         )
+        outcome = rng.choice(["won_back", "lost", "no_reply"])
+        # Derived, not drawn (the random story stays the same): first contact 1 to 30 hours
+        # after the answer, so some met the SLA and some did not.
+        contacted = response.answered_at + timedelta(hours=1 + response.id * 7 % 30)
+        task = session.get(RescueTask, task_id)
         session.execute(
             update(RescueTask)
             .where(RescueTask.id == task_id)
             .values(
                 status="resolved",
-                outcome=rng.choice(["won_back", "lost", "no_reply"]),
+                outcome=outcome,
                 resolution_note=note,
-                resolved_at=later,
+                first_contact_at=contacted,
+                sla_met=contacted <= task.due_at,
+                resolved_at=max(later, contacted),
+                winback={"won_back": "won_back", "lost": "not_won_back"}.get(outcome),
+                winback_at=max(later, contacted) if outcome != "no_reply" else None,
                 created_at=response.answered_at,
-                updated_at=later,
+                updated_at=max(later, contacted),
             )
             .execution_options(synchronize_session=False)
         )

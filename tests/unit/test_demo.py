@@ -141,3 +141,14 @@ def test_demo_events_trigger_rules_and_schedule_invitations_for_newcomers(sessio
     assert {i.status for i in triggered} <= {"scheduled", "skipped"}
     assert any(i.status == "scheduled" and i.scheduled_for > clock.now() for i in triggered)
     assert all(i.reason for i in triggered)
+
+
+def test_demo_rescue_report_has_contact_times_sla_and_win_backs(session, seeded):
+    from surveys.rescue_report import rescue_report
+
+    total = rescue_report(session)["total"]
+
+    assert total["opened"] >= 5
+    assert total["median_first_contact_hours"] is not None
+    assert 0 < total["contacted_within_sla_pct"] < 100
+    assert total["won_back"] >= 1
