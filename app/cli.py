@@ -16,6 +16,10 @@ from app.extensions import db
 from surveys.errors import KaikuError
 from surveys.models import ROLES
 
+# A worker that answers the ping but leaves the import "queued" this long (it consumes other
+# queues, or is stuck) is not coming: the command runs the import itself (it is idempotent).
+IMPORT_PICKUP_SECONDS = 30.0
+
 
 def register(app: Flask) -> None:
     @app.cli.command("create-admin")
@@ -75,7 +79,8 @@ def register(app: Flask) -> None:
 
         Columns: external_id, email, name, locale, timezone, stage, unsubscribed; any other
         column is an attribute. Runs as the Celery task kaiku.import_customers (in this process
-        when no worker answers) and shows its progress. Exits with status 1 when rows were
+        when no worker answers, or none has started it within 30 s) and shows its progress.
+        Exits with status 1 when rows were
         refused (they are listed with their line numbers) or the file could not be read.
         """
         from surveys import imports
@@ -86,9 +91,9 @@ def register(app: Flask) -> None:
         started = _or_fail(lambda: imports.create_import(db.session, file.name, file.read_bytes()))
         db.session.commit()
         import_id, total = started.id, started.total_rows
-        wait, how = _run_import(import_id)
+        ended_in_error, how = _run_import(import_id)
         click.echo(f"Import {import_id}: {total} rows from {started.filename}, {how}.")
-        done = _watch_import(import_id, total, wait)
+        done = _watch_import(import_id, total, ended_in_error)
         _echo_import_summary(done)
         if done.status == "failed" or imports.failed_rows(done):
             sys.exit(1)
@@ -230,10 +235,12 @@ def _start_worker(flask_app: Flask) -> Callable[[], None]:
     return stop
 
 
-def _run_import(import_id: int) -> tuple[Callable[[], str | None], str]:
-    """Start the import task: on a Celery worker when one answers, else in this process (in a
-    thread, so the console can show progress). Returns a function telling whether the run
-    ended in error (for the in-process run) and how it runs, in words."""
+def _run_import(import_id: int) -> tuple[Callable[[], str | None] | None, str]:
+    """Start the import task: on a Celery worker when one answers, else in this process.
+
+    Returns how it runs, in words, and for the in-process run a function telling whether it
+    ended in error (``_run_in_process``); None for the worker run, which ``_watch_import``
+    takes over itself if no worker starts it in time."""
     from worker.app import redis_answers
     from worker.enqueue import enqueue
     from worker.import_tasks import import_customers
@@ -246,7 +253,15 @@ def _run_import(import_id: int) -> tuple[Callable[[], str | None], str]:
         and _worker_answers(celery_app)
     ):
         enqueue(import_customers, import_id)
-        return (lambda: None), f"on the Celery worker at {maybe_sanitize_url(redis_url)}"
+        return None, f"on the Celery worker at {maybe_sanitize_url(redis_url)}"
+    return _run_in_process(import_id), "in this process (no Celery worker answers)"
+
+
+def _run_in_process(import_id: int) -> Callable[[], str | None]:
+    """Run the import task here, in a thread (so the console can show progress). Returns a
+    function: None while it runs, then the error it ended in ("" for none)."""
+    from worker.import_tasks import import_customers
+
     failure: list[str] = []
 
     def run() -> None:
@@ -263,7 +278,7 @@ def _run_import(import_id: int) -> tuple[Callable[[], str | None], str]:
             return None
         return failure[0] if failure else ""
 
-    return ended_in_error, "in this process (no Celery worker answers)"
+    return ended_in_error
 
 
 def _worker_answers(celery_app) -> bool:
@@ -273,25 +288,50 @@ def _worker_answers(celery_app) -> bool:
         return False
 
 
-def _watch_import(import_id: int, total: int, ended_in_error: Callable[[], str | None]):
-    """Follow the import's committed progress with a progress bar until it is done or failed."""
+def _watch_import(import_id: int, total: int, ended_in_error: Callable[[], str | None] | None):
+    """Follow the import's committed progress with a progress bar until it is done or failed.
+
+    ``ended_in_error`` is the in-process run's (``_run_in_process``), None for a worker run:
+    if no worker has started it after ``IMPORT_PICKUP_SECONDS``, it runs here instead (a
+    worker that starts it late only races for batches, which one side wins: idempotent).
+    """
     from surveys.models import CustomerImport
 
+    def current() -> CustomerImport:
+        db.session.rollback()  # a new transaction sees the worker's latest commit
+        return db.session.get(CustomerImport, import_id, populate_existing=True)
+
     shown = 0
+    waiting_since = time.monotonic() if ended_in_error is None else None
     with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
         while True:
-            db.session.rollback()  # a new transaction sees the worker's latest commit
-            current = db.session.get(CustomerImport, import_id, populate_existing=True)
-            bar.update(current.processed_rows - shown)
-            shown = current.processed_rows
-            if current.status in ("done", "failed"):
-                return current
-            error = ended_in_error()
-            if error is not None:
-                db.session.rollback()
-                raise click.ClickException(
-                    f"Import {import_id} stopped after {shown} rows: {error or 'unknown error'}"
-                )
+            now = current()
+            bar.update(now.processed_rows - shown)
+            shown = now.processed_rows
+            if now.status in ("done", "failed"):
+                return now
+            if waiting_since is not None and now.status != "queued":
+                waiting_since = None  # a worker has it
+            elif waiting_since is not None:
+                if time.monotonic() - waiting_since > IMPORT_PICKUP_SECONDS:
+                    click.echo(
+                        f"\nNo Celery worker started import {import_id} within "
+                        f"{IMPORT_PICKUP_SECONDS:g} s; running it in this process instead."
+                    )
+                    waiting_since = None
+                    ended_in_error = _run_in_process(import_id)
+            elif ended_in_error is not None:
+                error = ended_in_error()
+                if error is not None:
+                    now = current()  # it may have finished since the read above
+                    if now.status in ("done", "failed"):
+                        return now
+                    if error:
+                        db.session.rollback()
+                        raise click.ClickException(
+                            f"Import {import_id} stopped after {shown} rows: {error}"
+                        )
+                    ended_in_error = None  # a worker is ahead of this run: follow it
             time.sleep(0.2)
 
 

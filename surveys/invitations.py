@@ -27,6 +27,12 @@ def answer_url(settings: Settings, token: str, score: int | None = None) -> str:
     return url if score is None else f"{url}?score={score}"
 
 
+def ensure_active(survey: Survey) -> None:
+    """:raises ValidationError: the survey is paused; nobody is invited to it."""
+    if not survey.active:
+        raise ValidationError("This survey is paused.", fields={"survey": "paused"})
+
+
 def create_invitation(
     session: Session,
     survey: Survey,
@@ -39,8 +45,7 @@ def create_invitation(
 
     :raises ValidationError: the survey is paused.
     """
-    if not survey.active:
-        raise ValidationError("This survey is paused.", fields={"survey": "paused"})
+    ensure_active(survey)
     nonce = new_nonce()
     token = derive_token(settings.token_secret, nonce)
     invitation = Invitation(
@@ -68,7 +73,8 @@ def find_invitation(session: Session, token: str, *, allow_expired: bool = False
     """The invitation behind a link token.
 
     :raises NotFoundError: no such token.
-    :raises InvitationExpiredError: the invitation expired unanswered.
+    :raises InvitationExpiredError: the invitation expired unanswered, or was skipped (a
+        skipped invitation was never sent and is closed from the start: never answerable).
     """
     if not token or len(token) > 128:
         raise NotFoundError("This link is not valid.")
@@ -77,7 +83,7 @@ def find_invitation(session: Session, token: str, *, allow_expired: bool = False
     ).one_or_none()
     if invitation is None:
         raise NotFoundError("This link is not valid.")
-    expired = invitation.status == "expired" or invitation.expires_at < clock.now()
+    expired = invitation.status in ("expired", "skipped") or invitation.expires_at < clock.now()
     if expired and not allow_expired:
         raise InvitationExpiredError("This survey has closed.")
     return invitation

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from surveys.eligibility import SKIP, Decision, decide
 from surveys.errors import ValidationError
-from surveys.models import CHANNELS, Customer, Event, Invitation, Survey, TriggerRule
+from surveys.invitations import NewInvitation, ensure_active
+from surveys.mail.compose import queue_invitation_email
+from surveys.models import CHANNELS, Customer, Event, Invitation, OutboxEmail, Survey, TriggerRule
 from surveys.settings import Settings
 from surveys.tokens import derive_token, hash_token, new_nonce
 
@@ -65,6 +67,30 @@ def schedule_invitation(
     session.add(invitation)
     session.flush()
     return invitation
+
+
+def invite_by_email(
+    session: Session, survey: Survey, customer: Customer, settings: Settings, *, at: datetime
+) -> tuple[Invitation, OutboxEmail | None]:
+    """Invite ``customer`` to ``survey`` by email as of ``at`` (aware), the way every send is
+    decided: ``schedule_invitation`` with the windows and quiet hours. Flushes; the caller
+    commits, then enqueues ``deliver_email`` for the returned outbox email, if any.
+
+    Returns the invitation and its outbox email: "queued" with the email when it may go out
+    now; "scheduled" for the next allowed minute (quiet hours; the dispatcher sends it) or
+    "skipped" for good (an open invitation, a recontact window), each with its reason and no
+    email. A caller that must refuse the unsubscribed or bounced (rather than record them
+    skipped) checks ``customers.ensure_can_email`` first.
+
+    :raises ValidationError: the survey is paused, or the address is refused by the mailer.
+    """
+    ensure_active(survey)
+    invitation = schedule_invitation(session, survey, customer, settings, at=at)
+    if invitation.status != "scheduled" or invitation.scheduled_for > at:
+        return invitation, None
+    token = derive_token(settings.token_secret, invitation.token_nonce)  # as invitation_row made it
+    outbox = queue_invitation_email(session, NewInvitation(invitation, token), settings)
+    return invitation, outbox
 
 
 def invitation_row(

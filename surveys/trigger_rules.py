@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from surveys.errors import NotFoundError, ValidationError
+from surveys.events import MAX_NAME_LENGTH, check_name
 from surveys.models import CHANNELS, Survey, TriggerRule
 from surveys.rule_filters import (  # noqa: F401  (part of this module's interface)
     MAX_FILTERS,
@@ -26,7 +27,7 @@ from surveys.rule_filters import (  # noqa: F401  (part of this module's interfa
     validate_filters,
 )
 
-MAX_EVENT_NAME_LENGTH = 100
+MAX_EVENT_NAME_LENGTH = MAX_NAME_LENGTH
 MAX_DELAY_MINUTES = 365 * 24 * 60
 MAX_RULES_PER_SURVEY = 50
 RULE_FIELDS = ("event_name", "delay_minutes", "filters", "channel", "active")
@@ -196,16 +197,15 @@ def _summary(errors: Mapping[str, str]) -> str:
 
 
 def _event_name(value: Any) -> str:
-    if (
-        not isinstance(value, str)
-        or not 0 < len(value) <= MAX_EVENT_NAME_LENGTH
-        or any(ch.isspace() or not ch.isprintable() for ch in value)
-    ):
+    """The name exactly as ``events.check_name`` accepts (and stores) it on an event, so every
+    rule can be triggered by some event and every event name can have a rule."""
+    try:
+        return check_name(value)
+    except ValueError:
         raise ValueError(
-            f"an event name of 1 to {MAX_EVENT_NAME_LENGTH} characters without spaces, "
-            "like renewal_upcoming"
-        )
-    return value
+            f"an event name of 1 to {MAX_EVENT_NAME_LENGTH} printable characters, as your "
+            "systems send it, like renewal_upcoming"
+        ) from None
 
 
 def _delay(value: Any) -> int:

@@ -14,10 +14,11 @@ from app.api.parsing import json_body, query_args
 from app.api.schemas import Id, InvitationCreate, Page
 from app.api.serializers import invitation_json
 from app.extensions import db
-from surveys import catalog, mail
+from surveys import catalog, clock
 from surveys.customers import ensure_can_email, get_customer, upsert_customer
-from surveys.invitations import create_invitation
+from surveys.invitations import create_invitation, ensure_active
 from surveys.models import INVITATION_STATUSES, Invitation
+from surveys.scheduling import invite_by_email
 from worker.enqueue import enqueue
 from worker.tasks import deliver_email
 
@@ -48,10 +49,19 @@ def list_invitations() -> dict[str, Any]:
 
 @bp.post("/surveys/<int:survey_id>/invitations")
 def create_survey_invitation(survey_id: int) -> tuple[dict[str, Any], int]:
-    """Upsert the customer and invite them; with ``send`` true, queue the invitation email.
+    """Upsert the customer and invite them: a link only, or with ``send`` true an email.
 
-    201 ``{"id", "url", "status"}``: status "pending" for a link only, "queued" when the email
-    is in the outbox. Sending needs an email address (422) and a subscribed customer (409).
+    201 with the invitation (``invitation_json``). A link only (``send`` false) sends nothing,
+    so it is not subject to eligibility: "pending" with its ``url``. An email is decided like
+    every other send (``surveys.eligibility``): "queued" with its ``url`` when it may go out
+    now; "scheduled" with ``scheduled_for`` and ``reason`` in the customer's quiet hours (the
+    dispatcher sends it at the first allowed minute); "skipped" with ``reason`` for an open
+    invitation to this survey or inside the survey's or the global recontact window. A
+    scheduled or skipped invitation has ``url`` null: its link arrives in the email once it is
+    sent, and a skipped one is closed (never answerable), so handing out its link would bypass
+    the very decision it records. The request is refused, with nothing stored, for an
+    unsubscribed or bounced customer (409) or one without an email address (422) when
+    sending, and for a paused survey (422).
     """
     survey = catalog.get_survey(db.session, survey_id)
     body = json_body(InvitationCreate)
@@ -60,12 +70,15 @@ def create_survey_invitation(survey_id: int) -> tuple[dict[str, Any], int]:
         customer = upsert_customer(db.session, body.customer.external_id, **body.customer.fields())
         if body.send:
             ensure_can_email(customer)
-    new = create_invitation(db.session, survey, customer, settings)
-    outbox = None
-    if body.send:
-        with fields_under("customer"):  # the mailer names "email" if it refuses the address
-            outbox = mail.queue_invitation_email(db.session, new, settings)
-    answer = invitation_json(new, settings)  # before the commit expires the status
+    if not body.send:
+        new = create_invitation(db.session, survey, customer, settings)
+        answer = invitation_json(new, settings)  # before the commit expires the status
+        db.session.commit()
+        return answer, 201
+    ensure_active(survey)
+    with fields_under("customer"):  # the mailer names "email" if it refuses the address
+        invitation, outbox = invite_by_email(db.session, survey, customer, settings, at=clock.now())
+    answer = invitation_json(invitation, settings)
     db.session.commit()
     if outbox is not None:
         enqueue(deliver_email, outbox.id)

@@ -177,7 +177,7 @@ def test_bad_rule_input_is_shown_next_to_the_field_and_nothing_is_saved(admin, s
     session.commit()
     base = {"event_name": "renewed", "delay": "1", "delay_unit": "days", "channel": "email"}
     cases = [
-        ({"event_name": "two words"}, "event_name", "without spaces"),
+        ({"event_name": "two\twords"}, "event_name", "printable characters"),
         ({"delay": "-1"}, "delay", "at least 0"),
         ({"delay": "400"}, "delay", "At most 365 days"),
         ({"channel": "sms"}, "channel", "Not a valid choice"),

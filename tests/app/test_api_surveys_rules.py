@@ -49,6 +49,15 @@ def test_create_survey_with_policy_and_rules(api_client):
     assert api_client.get("/surveys").get_json()["items"] == [survey]
 
 
+def test_a_rule_takes_any_name_the_events_api_takes(api_client):
+    event = {"customer": {"external_id": "crm-1"}, "name": "plan upgraded"}
+    assert api_client.post("/events", event).status_code == 202
+    body = {"name": "X", "kind": "nps", "trigger_rules": [RULE | {"event_name": " plan upgraded "}]}
+    survey = api_client.post("/surveys", body)
+    assert survey.status_code == 201, survey.get_json()
+    assert survey.get_json()["trigger_rules"][0]["event_name"] == "plan upgraded"
+
+
 def test_bad_rule_on_create_names_the_field_and_stores_nothing(api_client, session):
     cases = [
         ({**RULE, "filters": [{"field": "stage", "op": "near", "value": 1}]}, "filters.0.op"),
@@ -57,7 +66,7 @@ def test_bad_rule_on_create_names_the_field_and_stores_nothing(api_client, sessi
         ({**RULE, "delay_minutes": -5}, "delay_minutes"),
         ({**RULE, "delay_minutes": 365 * 24 * 60 + 1}, "delay_minutes"),
         ({**RULE, "channel": "sms"}, "channel"),
-        ({**RULE, "event_name": "has space"}, "event_name"),
+        ({**RULE, "event_name": "has\ttab"}, "event_name"),
         ({**RULE, "colour": "red"}, "colour"),
         ({"delay_minutes": 5}, "event_name"),
     ]  # fmt: skip

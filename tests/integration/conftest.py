@@ -57,6 +57,9 @@ def live_config(pg_url, redis_url, live_port):
         BASE_URL = f"http://127.0.0.1:{live_port}"
         CELERY_EAGER = "0"
         CELERY = {**TestConfig.CELERY, "broker_url": redis_url}
+        # These tests run on the real clock: no quiet hours, so a send does not depend on the
+        # hour they run at (quiet hours are tested on a controllable clock in tests/app).
+        QUIET_HOURS = "off"
 
     return LiveConfig
 
@@ -92,6 +95,7 @@ def worker_env(live_config) -> dict[str, str]:
         "BASE_URL": live_config.BASE_URL,
         "CELERY_EAGER": "0",
         "SECRET_KEY": live_config.SECRET_KEY,
+        "QUIET_HOURS": live_config.QUIET_HOURS,
     }
 
 

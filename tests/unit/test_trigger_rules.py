@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from surveys.errors import NotFoundError, ValidationError
+from surveys.events import record_event
 from surveys.models import TriggerRule
 from surveys.trigger_rules import (
     MAX_DELAY_MINUTES,
@@ -16,6 +17,7 @@ from surveys.trigger_rules import (
     update_rule,
     validate_filters,
 )
+from surveys.triggers import evaluate_events
 from tests.factories import make_survey
 
 
@@ -95,7 +97,9 @@ def test_create_rule_stores_a_checked_rule(session):
     ("changes", "field"),
     [
         ({"event_name": ""}, "event_name"),
-        ({"event_name": "two words"}, "event_name"),
+        ({"event_name": "   "}, "event_name"),
+        ({"event_name": "two\twords"}, "event_name"),
+        ({"event_name": "new\nline"}, "event_name"),
         ({"event_name": "x" * 101}, "event_name"),
         ({"event_name": 7}, "event_name"),
         ({"delay_minutes": -1}, "delay_minutes"),
@@ -117,6 +121,24 @@ def test_bad_rule_values_are_refused_and_nothing_is_stored(session, changes, fie
     assert field in fields_of(lambda: update_rule(session, rule, **changes))
     session.refresh(rule)
     assert (rule.event_name, rule.delay_minutes, rule.channel) == ("renewed", 0, "email")
+
+
+def test_a_rule_takes_every_event_name_an_event_can_have(session, settings):
+    """Events accept names with spaces ("plan upgraded"); a rule on one must be possible, and
+    match: both sides go through ``events.check_name`` (surrounding spaces dropped)."""
+    survey = make_survey(session)
+    rule = create_rule(session, survey, event_name=" plan upgraded ", delay_minutes=0)
+    assert rule.event_name == "plan upgraded"
+    assert update_rule(session, rule, event_name="Plan upgraded (annual) ✓").event_name == (
+        "Plan upgraded (annual) ✓"
+    )
+    update_rule(session, rule, event_name="plan upgraded")
+
+    event, _ = record_event(
+        session, customer={"external_id": "crm-1", "email": "a@example.com"}, name="plan upgraded"
+    )
+    (invitation,) = evaluate_events(session, [event], settings)
+    assert (invitation.trigger_rule_id, invitation.event_id) == (rule.id, event.id)
 
 
 def test_the_longest_delay_is_365_days(session):
