@@ -3,8 +3,9 @@ dispatch of the due ones to a local SMTP sink (aiosmtpd) by a real Celery worker
 
 Run: .venv/bin/python -m bench.lifecycle [--events 100000] [--customers 20000] [--procs 2]
 Prints events/s (trigger evaluation: rules, filters, eligibility with the customers' history,
-the invitation rows) and emails/s (dispatch: claim, re-check, compose into the outbox, enqueue;
-then delivery by the worker over SMTP). Asserts nothing.
+the invitation rows) and emails/s (dispatch: claim, re-check, compose into the outbox, enqueue
+in batches as the dispatcher does; then delivery by the worker, one SMTP connection per
+batch). Asserts nothing.
 
 The clock is fixed at a Monday noon UTC, so customers in Asia are in their quiet hours and get
 postponed, as they would in real traffic. The schema comes from the models (create_all), so the
@@ -163,10 +164,16 @@ def evaluate_share(database_url: str, share: int, shares: int) -> int:
 
 
 class Sink:
-    """An SMTP handler that only counts."""
+    """An SMTP handler that only counts messages and connections."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -185,11 +192,15 @@ def start_mail_worker(database_url: str, smtp_port: int, concurrency: int):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--customers", type=int, default=20_000)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=100_000, help="events to evaluate")
+    parser.add_argument("--customers", type=int, default=20_000, help="customers they are of")
     parser.add_argument("--procs", type=int, default=2, help="evaluating processes")
-    parser.add_argument("--database", default="kaiku_bench_h2")
+    parser.add_argument(
+        "--database", default="kaiku_bench_h2", help="PostgreSQL database, dropped and created"
+    )
     args = parser.parse_args()
 
     url = fresh_database(args.database)
@@ -200,7 +211,7 @@ def main() -> None:
     from app.extensions import db
     from surveys import clock, dispatch
     from surveys.models import Invitation, OutboxEmail
-    from worker.tasks import deliver_email
+    from worker.tasks import DELIVERY_BATCH, deliver_emails, delivery_batches
 
     # Trigger evaluation ------------------------------------------------------------------
     start = time.monotonic()
@@ -252,8 +263,8 @@ def main() -> None:
                 ids = result.outbox_ids
                 db.session.commit()
                 db.session.expunge_all()
-                for outbox_id in ids:
-                    deliver_email.delay(outbox_id)
+                for batch in delivery_batches(ids):
+                    deliver_emails.delay(batch)
                 queued += len(ids)
                 if result.claimed < settings.dispatch_batch_size:
                     break
@@ -272,7 +283,8 @@ def main() -> None:
         print(
             f"dispatch + delivery to the SMTP sink: {sink.count} emails received in "
             f"{delivered:.1f} s = {sink.count / delivered:.0f} emails/s "
-            f"(worker: 2 processes; outbox rows sent: {sent})"
+            f"(worker: 2 processes, batches of {DELIVERY_BATCH}, {sink.connections} SMTP "
+            f"connections; outbox rows sent: {sent})"
         )
     finally:
         stop(worker)

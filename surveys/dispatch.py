@@ -43,7 +43,7 @@ def dispatch_due(
     expired before it could go out), or postpone it (quiet hours) with the reason recorded.
 
     Flushes, does not commit: the caller commits (which releases the claims), then enqueues
-    ``deliver_email`` for every id in ``outbox_ids``.
+    ``deliver_emails`` for ``outbox_ids``, in batches.
     """
     now = now or clock.now()
     claimed = _claim(

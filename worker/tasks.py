@@ -9,12 +9,14 @@ import logging
 import time
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from surveys import mail, processing
 from worker.app import FlaskBatchTask
+from worker.enqueue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,9 @@ TRANSIENT_DB = (OperationalError,)
 # up by itself on the permanent ones.
 TRANSIENT_SMTP = (OSError,)
 BATCH_SIZE = 100
+# Emails per deliver_emails task: one SMTP connection each. Small enough that a dispatch run
+# spreads over the worker processes, large enough that connection set-up hardly counts.
+DELIVERY_BATCH = 50
 
 
 def _settings():
@@ -114,13 +119,56 @@ def deliver_email(self, outbox_id: int) -> str:
     return status
 
 
+@shared_task(name="kaiku.deliver_emails", bind=True, max_retries=8)
+def deliver_emails(self, outbox_ids: list[int]) -> dict[str, int]:
+    """Hand a batch of outbox emails to SMTP over one connection; returns counts by status.
+
+    The bulk path (dispatch, reminders, the sweeper): enqueue with ``deliver_in_batches``.
+    Rows released after a transient failure are retried, alone, with the same backoff as
+    ``deliver_email``; on the last retry they are marked failed.
+    """
+    smtp = mail.SmtpSettings.from_mapping(current_app.config)
+    final = self.request.retries >= self.max_retries
+    try:
+        outcome = mail.deliver_batch(db.session, outbox_ids, smtp, final=final)
+    except TRANSIENT_DB as exc:
+        db.session.rollback()
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    if outcome.retry_ids and not final:
+        log.warning(
+            "%d of %d emails will be retried: %r",
+            len(outcome.retry_ids), len(outbox_ids), outcome.error,
+        )  # fmt: skip
+        raise self.retry(
+            args=(outcome.retry_ids,), exc=outcome.error, countdown=_backoff(self.request.retries)
+        )
+    return {status: outcome.count(status) for status in set(outcome.statuses.values())}
+
+
+def _backoff(retries: int) -> int:
+    """Seconds before retry ``retries + 1``: as ``deliver_email``'s retry_backoff=10, max 30 min."""
+    return get_exponential_backoff_interval(10, retries, 1800, full_jitter=True)
+
+
+def delivery_batches(outbox_ids: list[int]) -> list[list[int]]:
+    """``outbox_ids`` cut into the lists to give ``deliver_emails``, DELIVERY_BATCH each."""
+    ids = list(outbox_ids)
+    return [ids[start : start + DELIVERY_BATCH] for start in range(0, len(ids), DELIVERY_BATCH)]
+
+
+def deliver_in_batches(outbox_ids: list[int]) -> None:
+    """Enqueue ``deliver_emails`` for ``outbox_ids`` in batches, after the commit that made the
+    rows. A broker that does not answer is logged; the sweeper catches up."""
+    for batch in delivery_batches(outbox_ids):
+        enqueue(deliver_emails, batch)
+
+
 @shared_task(name="kaiku.sweep_outbox")
 def sweep_outbox() -> int:
     """Re-enqueue emails still queued, or claimed by a worker that died, after a while."""
     ids = mail.stalled_outbox_ids(db.session)
     db.session.commit()
-    for outbox_id in ids:
-        deliver_email.delay(outbox_id)
+    deliver_in_batches(ids)
     return len(ids)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from surveys import clock
 from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpSettings, is_permanent, send_message
-from surveys.models import Invitation, OutboxEmail, UTCDateTime
+from surveys.models import Customer, Invitation, OutboxEmail, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def deliver(session: Session, outbox_id: int, smtp: SmtpSettings) -> str:
     if not claimed:
         return outbox.status
 
-    refusal = _refusal(session, outbox)
+    refusal = refusal_reason(session, outbox.kind, outbox.invitation_id)
     if refusal:
         return _give_up(session, outbox, refusal)
     try:
@@ -173,23 +173,29 @@ def stalled_outbox_ids(
     )
 
 
-def _refusal(session: Session, outbox: OutboxEmail) -> str | None:
-    """Why this email must not go out any more, or None: the customer unsubscribed or their
-    address bounced since it was queued, the invitation is gone (the customer's data was
-    erased), or (a reminder) it was answered or closed meanwhile."""
-    if outbox.kind not in ("invitation", "reminder"):
+def refusal_reason(session: Session, kind: str, invitation_id: int | None) -> str | None:
+    """Why an email of ``kind`` must not go out any more, or None: the customer unsubscribed or
+    their address bounced since it was queued, the invitation is gone (the customer's data was
+    erased), or (a reminder) it was answered or closed meanwhile. Read from the database at
+    the moment of the call (one query), so call it right before the send."""
+    if kind not in ("invitation", "reminder"):
         return None
-    invitation = None
-    if outbox.invitation_id is not None:
-        invitation = session.get(Invitation, outbox.invitation_id, populate_existing=True)
-    if invitation is None:
+    row = None
+    if invitation_id is not None:
+        row = session.execute(
+            select(Invitation.status, Customer.unsubscribed, Customer.bounced_at)
+            .join(Customer, Customer.id == Invitation.customer_id)
+            .where(Invitation.id == invitation_id)
+        ).one_or_none()
+    if row is None:
         return "not sent: the invitation no longer exists"
-    if invitation.customer.unsubscribed:
+    status, unsubscribed, bounced_at = row
+    if unsubscribed:
         return "not sent: the customer unsubscribed"
-    if invitation.customer.bounced_at is not None:
+    if bounced_at is not None:
         return "not sent: the customer's address bounced"
-    if outbox.kind == "reminder" and invitation.status != "sent":
-        return f"not sent: the invitation is {invitation.status}"
+    if kind == "reminder" and status != "sent":
+        return f"not sent: the invitation is {status}"
     return None
 
 
