@@ -58,12 +58,14 @@ def patch_rescue_task(task_id: int) -> dict[str, Any]:
     optionally re-survey), in that order.
 
     All or nothing: a refused change (422 bad value, 409 illegal transition, each naming its
-    field) rolls back the whole request. The changes are made by the API (history actor null).
+    field) rolls back the whole request. The changes are made by the API: history rows have no
+    actor and name the API key in their detail (``api_key``).
     Reopening a resolved task needs an admin key. A ``follow_up`` goes out on behalf of the
     task's assignee (Reply-To them; none: 409) after the commit.
     """
     task = load(RescueTask, task_id, "rescue task")
     given = json_body(RescueTaskPatch).given()
+    seen = {event.id for event in task.history}
     _check_patch(given)
     settings = current_app.extensions["kaiku_settings"]
     status = given.get("status")
@@ -90,6 +92,10 @@ def patch_rescue_task(task_id: int) -> dict[str, Any]:
         )
     if status is not None and not reopening:
         _change_status(task, given, settings)
+    db.session.flush()
+    for event in task.history:  # an API key is no staff user: the history names the key
+        if event.id not in seen:
+            event.detail = {**(event.detail or {}), "api_key": g.api_key.name}
     answer = rescue_task_json(task, full=True)
     outbox_id = email.id if email is not None else None
     db.session.commit()

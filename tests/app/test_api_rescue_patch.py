@@ -97,6 +97,7 @@ def test_patch_works_a_task_to_resolution(api_client, session, settings, task):
         "status",
         "resurvey",
     ]
+    assert all(h["detail"]["api_key"] == "tests" for h in body["history"][-6:])
     assert stored(session, task).assignee_id == bo.id
 
 
@@ -232,3 +233,16 @@ def test_the_rescue_report(api_client, session, settings, task):
     )
     assert "since" in error["fields"]
     assert session.scalars(select(RescueTask)).all()
+
+
+def test_the_task_page_names_the_api_key_behind_a_change(api_client, client, session, task):
+    from tests.factories_rescue_pages import make_staff as make_page_staff
+    from tests.factories_rescue_pages import sign_in
+
+    api_client.patch(f"/rescue-tasks/{task.id}", {"note": "Logged from the CRM."})
+    admin = make_page_staff(session, "lead@example.com", role="admin")
+    session.commit()
+
+    page = sign_in(client, admin).get(f"/rescue/{task.id}").get_data(as_text=True)
+
+    assert "API key tests" in page
