@@ -223,7 +223,7 @@ def _window_reason(
 
 
 def _asked(when: datetime, at: datetime) -> str:
-    """"surveyed 2026-11-02", or for an invitation still to go out, "scheduled 2026-12-01"."""
+    """The date that holds a window: "surveyed 2026-11-02", or "scheduled 2026-12-01" ahead."""
     return f"{'surveyed' if when <= at else 'scheduled'} {when:%Y-%m-%d}"
 
 
