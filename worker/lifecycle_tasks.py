@@ -5,20 +5,18 @@ its effects, so a redelivered message or the sweeper's re-enqueue finds it done.
 """
 
 import logging
-import time
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from surveys import events
 from worker.app import FlaskBatchTask
+from worker.batching import run_batch
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-TRANSIENT_DB = (OperationalError,)
 
 
 def _settings():
@@ -42,36 +40,14 @@ def evaluate_events(event_ids: list[int]) -> int:
     return _evaluate_batch(event_ids)
 
 
-def _evaluate_batch(event_ids: list[int], attempts: int = 5) -> int:
-    """Evaluate a batch, retrying transient database errors with backoff. If the batch fails for
-    another reason, each event is tried alone so one bad event does not hold back the rest;
-    whatever still fails stays unevaluated for the sweeper."""
-    for attempt in range(attempts):
-        try:
-            done = events.evaluate(db.session, event_ids, _settings())
-            db.session.commit()
-            return len(done)
-        except TRANSIENT_DB:
-            db.session.rollback()
-            if attempt == attempts - 1:
-                raise
-            time.sleep(min(2**attempt * 0.5, 10))
-        except Exception:
-            db.session.rollback()
-            if len(event_ids) == 1:
-                log.exception("evaluating event %s failed; the sweeper will retry", event_ids[0])
-                return 0
-            log.exception("batch of %d events failed; evaluating one by one", len(event_ids))
-            break
-    done = 0
-    for event_id in event_ids:
-        try:
-            done += len(events.evaluate(db.session, [event_id], _settings()))
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("evaluating event %s failed; the sweeper will retry", event_id)
-    return done
+def _evaluate_batch(event_ids: list[int]) -> int:
+    return run_batch(event_ids, _evaluate, "event")
+
+
+def _evaluate(event_ids: list[int]) -> int:
+    done = events.evaluate(db.session, event_ids, _settings())
+    db.session.commit()
+    return len(done)
 
 
 @shared_task(name="kaiku.sweep_unevaluated_events")

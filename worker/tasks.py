@@ -6,21 +6,19 @@ with exponential backoff.
 """
 
 import logging
-import time
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
-from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from surveys import mail, processing
 from worker.app import FlaskBatchTask
+from worker.batching import TRANSIENT_DB, run_batch
 from worker.enqueue import enqueue
 
 log = logging.getLogger(__name__)
 
-TRANSIENT_DB = (OperationalError,)
 # smtplib.SMTPException, refused connections and timeouts are all OSErrors; mail.deliver gives
 # up by itself on the permanent ones.
 TRANSIENT_SMTP = (OSError,)
@@ -53,36 +51,16 @@ def process_responses(response_ids: list[int]) -> int:
     return _process_batch(response_ids)
 
 
-def _process_batch(response_ids: list[int], attempts: int = 5) -> int:
-    """Process a batch, retrying transient database errors with backoff. If the batch fails for
-    another reason, each response is tried alone so one bad row does not hold back the rest;
-    whatever still fails stays unprocessed for the sweeper."""
-    for attempt in range(attempts):
-        try:
-            outcomes = processing.process_responses(db.session, response_ids, _settings())
-            db.session.commit()
-            rescue_tasks.deliver_task_emails([o.rescue_task_id for o in outcomes])
-            return sum(o.status == "processed" for o in outcomes)
-        except TRANSIENT_DB:
-            db.session.rollback()
-            if attempt == attempts - 1:
-                raise
-            time.sleep(min(2**attempt * 0.5, 10))
-        except Exception:
-            db.session.rollback()
-            log.exception("batch of %d failed; processing one by one", len(response_ids))
-            break
-    done = 0
-    for response_id in response_ids:
-        try:
-            outcome = processing.process_response(db.session, response_id, _settings())
-            db.session.commit()
-            rescue_tasks.deliver_task_emails([outcome.rescue_task_id])
-            done += 1
-        except Exception:
-            db.session.rollback()
-            log.exception("processing response %s failed; the sweeper will retry", response_id)
-    return done
+def _process_batch(response_ids: list[int]) -> int:
+    return run_batch(response_ids, _process, "response")
+
+
+def _process(response_ids: list[int]) -> int:
+    """Process, commit, then send the emails the new rescue tasks queued."""
+    outcomes = processing.process_responses(db.session, response_ids, _settings())
+    db.session.commit()
+    rescue_tasks.deliver_task_emails([o.rescue_task_id for o in outcomes])
+    return sum(o.status == "processed" for o in outcomes)
 
 
 @shared_task(name="kaiku.sweep_unprocessed_responses")
