@@ -3,6 +3,7 @@ and an HTTP server. Missing services skip these tests on a developer's machine a
 """
 
 import os
+import shutil
 import threading
 import time
 
@@ -115,3 +116,25 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
             return result
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s")
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (which never downloads a browser of its own)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        unavailable("chromium is not installed (scripts/test installs it as root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed (scripts/bootstrap dev)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

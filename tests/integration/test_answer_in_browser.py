@@ -1,33 +1,12 @@
 """The respondent's flow in a real browser (Debian's chromium driven by Playwright) against the
 live app, with a real worker: what the person who clicked a button in the email sees."""
 
-import shutil
-
-import pytest
 from sqlalchemy import select
 
 from surveys.models import Response
-from tests.conftest import unavailable
 from tests.factories import make_invitation, make_programme
 from tests.integration.conftest import wait_for
 from tests.servers import ARTIFACTS
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        unavailable("chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def _answers(session) -> list[tuple[int, str | None]]:

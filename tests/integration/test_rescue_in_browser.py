@@ -7,7 +7,6 @@ worker consumes, and the worker's SMTP server is known only at run time.
 """
 
 import os
-import shutil
 import threading
 
 import pytest
@@ -16,7 +15,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from surveys.models import OutboxEmail, RescueNote, RescueTask
-from tests.conftest import unavailable, use_celery_of
+from tests.conftest import use_celery_of
 from tests.factories_rescue_pages import PASSWORD, make_staff, make_task
 from tests.integration.conftest import wait_for, worker_env
 from tests.servers import ARTIFACTS, celery_worker, free_port, smtp_servers
@@ -25,22 +24,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.worker]
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 QUEUE = f"kaiku-rescue-browser-{os.getpid()}"
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        unavailable("chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
