@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from surveys import clock
 from surveys.eligibility import POSTPONE, SKIP, decide
 from surveys.errors import ValidationError
+from surveys.handlers import record_handlers
 from surveys.invitations import invitation_token
 from surveys.mail.compose import outbox_email
 from surveys.models import Customer, Invitation, OutboxEmail, Survey
@@ -61,6 +62,7 @@ def dispatch_due(
     )
     result = Dispatched(claimed=len(claimed))
     emails: list[OutboxEmail] = []
+    going_out: list[Invitation] = []
     for invitation in claimed:
         if not invitation.survey.active:
             result.claimed -= 1  # paused since the claim: it waits like the others
@@ -93,6 +95,7 @@ def dispatch_due(
         if invitation.channel != "email":
             invitation.status = "pending"  # the link is the delivery: the API shows it
             result.links += 1
+            going_out.append(invitation)
             continue
         token = invitation_token(invitation, settings)
         try:
@@ -104,6 +107,8 @@ def dispatch_due(
             result.skipped += 1
             continue
         invitation.status = "queued"
+        going_out.append(invitation)
+    record_handlers(session, going_out)
     session.add_all(emails)
     session.flush()
     result.outbox_ids = [email.id for email in emails]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from surveys import clock
 from surveys.errors import InvitationExpiredError, NotFoundError, ValidationError
+from surveys.handlers import handled_by
 from surveys.models import Customer, Invitation, Survey
 from surveys.settings import Settings
 from surveys.tokens import derive_token, hash_token, new_nonce
@@ -55,6 +56,7 @@ def create_invitation(
         token_nonce=nonce,
         channel=channel,
         expires_at=clock.now() + settings.invitation_ttl,
+        handled_by=handled_by(None, customer.attributes),
     )
     session.add(invitation)
     session.flush()

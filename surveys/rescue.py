@@ -7,9 +7,10 @@ Rules for a new task:
   ``customer.attributes[settings.rescue_value_attribute]`` is a number (or numeric text) of at
   least ``settings.rescue_high_value``; otherwise normal.
 - **due_at** = the answer's time + ``settings.rescue_high_due`` (high) or ``settings.rescue_due``.
-- **handled_by** is who handled the customer when the survey was sent: the triggering event's
-  property ``agent``, ``agent_email`` or ``handled_by`` (first present, via the invitation's
-  ``event_id``), else the customer's attribute ``support_agent``; None when neither is known.
+- **handled_by** is who handled the customer when the survey was sent, as recorded on the
+  invitation then (surveys/handlers.py: the triggering event's ``agent``, ``agent_email`` or
+  ``handled_by`` property, else the customer's ``support_agent`` attribute); for an invitation
+  sent before that was recorded, the same rule now. None when neither is known.
 - **assignee**: the account owner when ``customer.attributes[settings.rescue_owner_attribute]``
   names the email of an active staff user with role agent or admin; otherwise the active agent
   (role agent) with the fewest unresolved tasks, ties to the lowest id. The counts include the
@@ -32,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveys.db import insert_for
+from surveys.handlers import handled_by
 from surveys.mail.rescue_mail import queue_assigned_email
 from surveys.models import (
     Customer,
@@ -45,8 +47,6 @@ from surveys.models import (
 )
 from surveys.settings import Settings
 
-HANDLED_BY_PROPERTIES = ("agent", "agent_email", "handled_by")
-HANDLED_BY_ATTRIBUTE = "support_agent"
 ASSIGNABLE_ROLES = ("agent", "admin")
 
 
@@ -125,23 +125,11 @@ def is_high_value(attributes: dict[str, Any] | None, settings: Settings) -> bool
     return math.isfinite(number) and number >= settings.rescue_high_value
 
 
-def handled_by(properties: dict[str, Any] | None, attributes: dict[str, Any] | None) -> str | None:
-    """Who handled the customer: the event's agent property, else the customer's attribute."""
-    for source, names in (
-        (properties or {}, HANDLED_BY_PROPERTIES),
-        (attributes or {}, (HANDLED_BY_ATTRIBUTE,)),
-    ):
-        for name in names:
-            value = source.get(name)
-            if value not in (None, "") and not isinstance(value, dict | list):
-                return str(value).strip()[:320] or None
-    return None
-
-
 @dataclass
 class _Facts:
     attributes: dict[int, dict[str, Any]]  # customer id → attributes
     properties: dict[int, dict[str, Any]]  # response id → triggering event's properties
+    handlers: dict[int, str]  # response id → who handled the customer when it was sent
     answered_at: dict[int, datetime]  # response id → answered_at
 
 
@@ -152,16 +140,20 @@ def _case_facts(session: Session, cases: list[RescueCase]) -> _Facts:
             select(Customer.id, Customer.attributes).where(Customer.id.in_(customer_ids))
         ).all()
     )
-    properties = dict(
-        session.execute(
-            select(Response.id, Event.properties)
-            .join(Invitation, Invitation.id == Response.invitation_id)
-            .join(Event, Event.id == Invitation.event_id)
-            .where(Response.id.in_([case.response_id for case in cases]))
-        ).all()
-    )
+    properties: dict[int, dict[str, Any]] = {}
+    handlers: dict[int, str] = {}
+    for response_id, handler, props in session.execute(
+        select(Response.id, Invitation.handled_by, Event.properties)
+        .join(Invitation, Invitation.id == Response.invitation_id)
+        .outerjoin(Event, Event.id == Invitation.event_id)
+        .where(Response.id.in_([case.response_id for case in cases]))
+    ):
+        if handler:
+            handlers[response_id] = handler
+        if props is not None:
+            properties[response_id] = props
     answered = {case.response_id: case.answered_at for case in cases}
-    return _Facts(attributes, properties, answered)
+    return _Facts(attributes, properties, handlers, answered)
 
 
 def _new_task_row(case: RescueCase, facts: _Facts, settings: Settings) -> dict[str, Any]:
@@ -174,7 +166,9 @@ def _new_task_row(case: RescueCase, facts: _Facts, settings: Settings) -> dict[s
         "status": "open",
         "priority": "high" if high else "normal",
         "due_at": case.answered_at + (settings.rescue_high_due if high else settings.rescue_due),
-        "handled_by": handled_by(facts.properties.get(case.response_id), attributes),
+        # Recorded when the invitation went out; else worked out now (older invitations).
+        "handled_by": facts.handlers.get(case.response_id)
+        or handled_by(facts.properties.get(case.response_id), attributes),
     }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from surveys.eligibility import SKIP, Decision, decide
 from surveys.errors import ValidationError
+from surveys.handlers import record_handlers
 from surveys.invitations import NewInvitation, ensure_active
 from surveys.mail.compose import queue_invitation_email
 from surveys.models import CHANNELS, Customer, Event, Invitation, OutboxEmail, Survey, TriggerRule
@@ -90,6 +91,7 @@ def invite_by_email(
         return invitation, None
     token = derive_token(settings.token_secret, invitation.token_nonce)  # as invitation_row made it
     outbox = queue_invitation_email(session, NewInvitation(invitation, token), settings)
+    record_handlers(session, [invitation])
     return invitation, outbox
 
 

@@ -45,6 +45,8 @@ class Invitation(Base):
     )
     # Why it is in its status, in words: "skipped: unsubscribed", "postponed: quiet hours ..."
     reason: Mapped[str | None] = mapped_column(String(300))
+    # Who handled the customer when it went out (surveys/handlers.py), for the rescue task.
+    handled_by: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     scheduled_for: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

@@ -79,6 +79,26 @@ def test_invitation_goes_out_when_its_delay_has_passed(session, settings, clock)
     assert dispatch() == 0 and len(emails(session)) == 1
 
 
+def test_dispatch_records_who_handled_the_customer_as_it_sends(session, settings, clock):
+    make_rule(session, make_survey(session), event_name="support_ticket_closed")
+    customer = make_customer(session, attributes={"support_agent": "bob"})
+    event = make_event(
+        session, customer, "support_ticket_closed", properties={"agent": "sue@example.com"}
+    )
+    (by_event,) = evaluate_events(session, [event], settings)
+    other = make_customer(session, attributes={"support_agent": "bob"})
+    (by_attribute,) = evaluate_events(
+        session, [make_event(session, other, "support_ticket_closed")], settings
+    )
+    session.commit()
+    assert fresh(session, by_event).handled_by is None  # not sent yet
+
+    assert dispatch() == 2
+
+    assert fresh(session, by_event).handled_by == "sue@example.com"
+    assert fresh(session, by_attribute).handled_by == "bob"
+
+
 def test_an_event_in_the_customers_night_is_sent_next_morning(session, settings, clock):
     make_rule(session, make_survey(session))
     helsinki = make_customer(session, timezone="Europe/Helsinki")

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from surveys.handlers import record_handlers
 from surveys.models import (
     Event,
     Invitation,
@@ -71,7 +72,9 @@ def test_handled_by_comes_from_the_triggering_event_then_the_attribute(session, 
     )
     session.add(event)
     session.flush()
-    session.get(Invitation, response.invitation_id).event_id = event.id
+    invitation = session.get(Invitation, response.invitation_id)
+    invitation.event_id = event.id
+    record_handlers(session, [invitation])  # as the dispatcher does when it goes out
     session.commit()
     process_responses(session, [response_id], settings)
     session.commit()
@@ -81,6 +84,18 @@ def test_handled_by_comes_from_the_triggering_event_then_the_attribute(session, 
     by_attribute = task_of(session, answer(session, settings, attributes={"support_agent": "bob"}))
     assert by_attribute.handled_by == "bob"
     assert task_of(session, answer(session, settings)).handled_by is None
+
+
+def test_handled_by_is_who_handled_the_customer_when_the_survey_was_sent(session, settings):
+    response_id = answer(session, settings, process=False, attributes={"support_agent": "bob"})
+    customer = session.get(Response, response_id).customer
+    customer.attributes = {"support_agent": "carol"}  # a new agent since the email went out
+    session.commit()
+
+    process_responses(session, [response_id], settings)
+    session.commit()
+
+    assert task_of(session, response_id).handled_by == "bob"
 
 
 def test_account_owner_gets_the_task(session, settings):
