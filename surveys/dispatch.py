@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from surveys import clock
-from surveys.eligibility import POSTPONE, SKIP, decide
+from surveys.eligibility import POSTPONE, SKIP, Decision, decide
 from surveys.errors import ValidationError
 from surveys.handlers import record_handlers
 from surveys.invitations import invitation_token
@@ -72,16 +72,7 @@ def dispatch_due(
             _skip(invitation, "skipped: not sent before it expired")
             result.skipped += 1
             continue
-        decision = decide(
-            session,
-            invitation.customer,
-            invitation.survey,
-            at=now,
-            settings=settings,
-            check_windows=False,
-            ignore_invitation_id=invitation.id,
-            channel=invitation.channel,
-        )
+        decision = _decide_at_send(session, invitation, now, settings)
         if decision.action == POSTPONE:
             invitation.scheduled_for = decision.at
             invitation.reason = decision.reason
@@ -164,15 +155,7 @@ def remind_due(
         return [], None
     emails = []
     for invitation in candidates:
-        decision = decide(
-            session,
-            invitation.customer,
-            invitation.survey,
-            at=now,
-            settings=settings,
-            check_windows=False,
-            ignore_invitation_id=invitation.id,
-        )
+        decision = _decide_at_send(session, invitation, now, settings)
         token = invitation_token(invitation, settings)
         if not decision.send or token is None:
             continue
@@ -230,4 +213,21 @@ def _reminder_days(session: Session) -> list[int]:
             .distinct()
             .order_by(Survey.reminder_days)
         )
+    )
+
+
+def _decide_at_send(
+    session: Session, invitation: Invitation, now: datetime, settings: Settings
+) -> Decision:
+    """The eligibility of an invitation (or its reminder) right before it goes out: the windows
+    were decided when it was scheduled; unsubscribe, bounce, pause and quiet hours are now."""
+    return decide(
+        session,
+        invitation.customer,
+        invitation.survey,
+        at=now,
+        settings=settings,
+        check_windows=False,
+        ignore_invitation_id=invitation.id,
+        channel=invitation.channel,
     )

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.api import bp
 from app.api.lifecycle_schemas import CustomerUpsert
 from app.api.parsing import json_body
-from app.api.serializers import iso
+from app.api.serializers import customer_json
 from app.extensions import db
 from surveys.customers import get_customer, upsert_customer
 from surveys.lifecycle import stage_history
@@ -25,39 +25,11 @@ def put_customer(external_id: str) -> tuple[dict[str, Any], int]:
     existed = db.session.scalar(select(Customer.id).where(Customer.external_id == external_id))
     customer = upsert_customer(db.session, external_id, cause="api", **body.given())
     db.session.commit()
-    return customer_json(customer), 200 if existed else 201
+    return customer_json(customer, stage_history(db.session, customer)), 200 if existed else 201
 
 
 @bp.get("/customers/<path:external_id>")
 def read_customer(external_id: str) -> dict[str, Any]:
     """The customer with their stage history, oldest change first; 404 when unknown."""
-    return customer_json(get_customer(db.session, external_id))
-
-
-def customer_json(customer: Customer) -> dict[str, Any]:
-    return {
-        "external_id": customer.external_id,
-        "email": customer.email,
-        "name": customer.name,
-        "locale": customer.locale,
-        "timezone": customer.timezone,
-        "stage": customer.stage,
-        "attributes": customer.attributes or {},
-        "unsubscribed": customer.unsubscribed,
-        "bounced_at": iso(customer.bounced_at),
-        "bounce_reason": customer.bounce_reason,
-        "created_at": iso(customer.created_at),
-        "updated_at": iso(customer.updated_at),
-        "stage_history": [
-            {
-                "from": change.from_stage,
-                "to": change.to_stage,
-                "cause": change.cause,
-                "detail": change.detail,
-                "event": change.event_id,
-                "response": change.response_id,
-                "at": iso(change.changed_at),
-            }
-            for change in stage_history(db.session, customer)
-        ],
-    }
+    customer = get_customer(db.session, external_id)
+    return customer_json(customer, stage_history(db.session, customer))

@@ -5,7 +5,16 @@ from typing import Any
 
 from surveys import clock
 from surveys.invitations import NewInvitation, answer_url, invitation_token
-from surveys.models import Invitation, Referral, ReferralProgramme, RescueTask, Response, Survey
+from surveys.models import (
+    Customer,
+    Invitation,
+    Referral,
+    ReferralProgramme,
+    RescueTask,
+    Response,
+    StageChange,
+    Survey,
+)
 from surveys.referrals import referral_url
 from surveys.settings import Settings
 
@@ -169,4 +178,34 @@ def referral_json(referral: Referral, settings: Settings) -> dict[str, Any]:
         "clicks": referral.clicks,
         "conversions": referral.conversions,
         "created_at": iso(referral.created_at),
+    }
+
+
+def customer_json(customer: Customer, history: list[StageChange]) -> dict[str, Any]:
+    """A customer with ``history``, their stage changes (``lifecycle.stage_history``)."""
+    return {
+        "external_id": customer.external_id,
+        "email": customer.email,
+        "name": customer.name,
+        "locale": customer.locale,
+        "timezone": customer.timezone,
+        "stage": customer.stage,
+        "attributes": customer.attributes or {},
+        "unsubscribed": customer.unsubscribed,
+        "bounced_at": iso(customer.bounced_at),
+        "bounce_reason": customer.bounce_reason,
+        "created_at": iso(customer.created_at),
+        "updated_at": iso(customer.updated_at),
+        "stage_history": [
+            {
+                "from": change.from_stage,
+                "to": change.to_stage,
+                "cause": change.cause,
+                "detail": change.detail,
+                "event": change.event_id,
+                "response": change.response_id,
+                "at": iso(change.changed_at),
+            }
+            for change in history
+        ],
     }

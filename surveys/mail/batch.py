@@ -17,13 +17,12 @@ is released as well. ``attempts`` counts the runs that claimed a row.
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from surveys import clock
-from surveys.mail.delivery import CLAIMABLE, MAX_ERROR_LENGTH, build_message, refusal_reason
-from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpConnection, SmtpSettings, is_permanent
-from surveys.models import Invitation, OutboxEmail
+from surveys.mail.delivery import claim_outbox, release_claims, send_claimed, set_claimed
+from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpConnection, SmtpSettings
+from surveys.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def deliver_batch(
     ids = sorted(set(outbox_ids))
     if not ids:
         return outcome
-    claimed = set(_claim(session, ids))
+    claimed = set(claim_outbox(session, ids))
     session.commit()
     rows = []
     if claimed:
@@ -91,17 +90,17 @@ def deliver_batch(
             for row in rows:
                 untried.remove(row.id)
                 try:
-                    status = _deliver_claimed(session, row, connection, smtp)
+                    status = send_claimed(session, row, connection, smtp)
                 except TRANSIENT_ERRORS as exc:
                     session.rollback()
                     outcome.error = exc
-                    _release(session, [row.id], exc, final=final)
+                    release_claims(session, [row.id], exc, final=final)
                     outcome.retry_ids.append(row.id)
                     outcome.statuses[row.id] = "failed" if final else "queued"
                     if not connection.connected and connection.carried == 0:
                         # A new connection got nothing through: the server is down or
                         # refusing. The rest wait for the retry instead of each timing out.
-                        _release(session, untried, exc, final=final)
+                        release_claims(session, untried, exc, final=final)
                         outcome.retry_ids += untried
                         outcome.statuses.update(
                             {i: "failed" if final else "queued" for i in untried}
@@ -122,97 +121,13 @@ def deliver_batch(
     return outcome
 
 
-def _claim(session: Session, ids: list[int]) -> list[int]:
-    return list(
-        session.scalars(
-            update(OutboxEmail)
-            .where(OutboxEmail.id.in_(ids), OutboxEmail.status.in_(CLAIMABLE))
-            .values(
-                {
-                    "status": "sending",
-                    "attempts": OutboxEmail.attempts + 1,
-                    OutboxEmail.claimed_at: clock.now(),
-                }
-            )
-            .returning(OutboxEmail.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
-
-
-def _deliver_claimed(
-    session: Session, row: OutboxEmail, connection: SmtpConnection, smtp: SmtpSettings
-) -> str:
-    """Check, send and record one claimed row; flushes. Transient errors propagate."""
-    refusal = refusal_reason(session, row.kind, row.invitation_id)
-    if refusal:
-        return _fail(session, row.id, refusal)
-    try:
-        message = build_message(row)
-    except ValueError as exc:
-        return _fail(session, row.id, f"cannot build the message: {exc}")
-    if smtp.enabled:
-        try:
-            connection.send(message)
-        except TRANSIENT_ERRORS as exc:
-            if is_permanent(exc):
-                return _fail(session, row.id, f"rejected: {exc!r}")
-            raise
-        except Exception as exc:
-            log.exception("sending outbox email %s failed", row.id)
-            return _fail(session, row.id, f"cannot send: {exc!r}")
-        status = "sent"
-    else:
-        log.info(
-            "SMTP is not configured; email %s to %s only logged:\nSubject: %s\n\n%s",
-            row.message_id, row.to_address, row.subject, row.text_body,
-        )  # fmt: skip
-        status = "logged"
-    now = clock.now()
-    _set(session, [row.id], status=status, sent_at=now, last_error=None)
-    if row.invitation_id is not None:
-        invitations = Invitation.__table__
-        session.execute(
-            update(invitations)
-            .where(
-                invitations.c.id == row.invitation_id,
-                invitations.c.status.in_(("pending", "queued")),
-            )
-            .values(status="sent", sent_at=now)
-        )
-    return status
-
-
-def _fail(session: Session, outbox_id: int, reason: str) -> str:
-    log.warning("outbox email %s not sent: %s", outbox_id, reason)
-    _set(session, [outbox_id], status="failed", last_error=reason[:MAX_ERROR_LENGTH])
-    return "failed"
-
-
-def _release(session: Session, ids: list[int], exc: BaseException, *, final: bool) -> None:
-    """Put claimed rows back after a transient error: queued for a retry, failed when
-    ``final``; the error is kept in ``last_error``."""
-    if ids:
-        error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
-        _set(session, ids, status="failed" if final else "queued", last_error=error)
-
-
 def _release_quietly(session: Session, ids: list[int]) -> None:
     """After an unexpected error: give the untried rows back, if the database lets us."""
     if not ids:
         return
     try:
-        _set(session, ids, status="queued")
+        set_claimed(session, ids, status="queued")
         session.commit()
     except Exception:
         session.rollback()
         log.exception("could not release outbox emails %s; the sweeper will offer them", ids)
-
-
-def _set(session: Session, ids: list[int], **values) -> None:
-    """Update rows this worker holds (still "sending"); on the table, not the ORM entity (the
-    rows are detached, and the ORM's bulk-update path costs more than the statement)."""
-    outbox = OutboxEmail.__table__
-    session.execute(
-        update(outbox).where(outbox.c.id.in_(ids), outbox.c.status == "sending").values(**values)
-    )

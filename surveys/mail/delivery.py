@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from surveys import clock
-from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpSettings, is_permanent, send_message
+from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpConnection, SmtpSettings, is_permanent
 from surveys.models import Customer, Invitation, OutboxEmail, UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ def deliver(session: Session, outbox_id: int, smtp: SmtpSettings) -> str:
     worker before the network call, or a redelivered task could send the email a second time.
     A row already sent, logged or being sent by another worker is left alone. After the send
     the row is "sent" (or "logged" when ``smtp`` is not enabled) and its invitation "sent";
-    that is flushed, and the caller commits.
+    that is flushed, and the caller commits. ``deliver_batch`` does the same for many rows over
+    one connection, with the same ``claim_outbox`` and ``send_claimed``.
 
     The customer's unsubscribe is honoured here too; such a row, or one the server rejects
     for good (5xx), becomes "failed" with the reason in ``last_error``.
@@ -61,72 +62,88 @@ def deliver(session: Session, outbox_id: int, smtp: SmtpSettings) -> str:
     :raises smtplib.SMTPException, OSError: a transient failure (``TRANSIENT_ERRORS``); the row
         stays "sending" for the caller to hand to ``record_failure`` and retry.
     """
-    claimed = session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == outbox_id, OutboxEmail.status.in_(CLAIMABLE))
-        .values(
-            {
-                "status": "sending",
-                "attempts": OutboxEmail.attempts + 1,
-                OutboxEmail.claimed_at: clock.now(),
-            }
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = claim_outbox(session, [outbox_id])
     session.commit()
-    outbox = session.scalars(
-        select(OutboxEmail)
-        .where(OutboxEmail.id == outbox_id)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    outbox = session.get(OutboxEmail, outbox_id, populate_existing=True)
     if outbox is None:
         log.warning("outbox email %s no longer exists; nothing to send", outbox_id)
         return "missing"
     if not claimed:
         return outbox.status
-
-    refusal = refusal_reason(session, outbox.kind, outbox.invitation_id)
-    if refusal:
-        return _give_up(session, outbox, refusal)
     try:
-        message = build_message(outbox)
-    except ValueError as exc:
-        return _give_up(session, outbox, f"cannot build the message: {exc}")
+        with SmtpConnection(smtp) as connection:
+            return send_claimed(session, outbox, connection, smtp)
+    finally:
+        session.expire(outbox)  # send_claimed writes with statements: reload on next use
 
+
+def claim_outbox(session: Session, ids: list[int]) -> list[int]:
+    """Claim the rows of ``ids`` that are queued or failed (→ sending, one more attempt); returns
+    the ids claimed. The caller commits before sending."""
+    return list(
+        session.scalars(
+            update(OutboxEmail)
+            .where(OutboxEmail.id.in_(ids), OutboxEmail.status.in_(CLAIMABLE))
+            .values(
+                {
+                    "status": "sending",
+                    "attempts": OutboxEmail.attempts + 1,
+                    OutboxEmail.claimed_at: clock.now(),
+                }
+            )
+            .returning(OutboxEmail.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
+def send_claimed(
+    session: Session, row: OutboxEmail, connection: SmtpConnection, smtp: SmtpSettings
+) -> str:
+    """Check, send and record one claimed row; returns its status. The refusal checks are read
+    right before the send. Writes with statements (the row may be detached); the caller commits.
+
+    :raises smtplib.SMTPException, OSError: a transient failure; the row stays "sending".
+    """
+    refusal = refusal_reason(session, row.kind, row.invitation_id)
+    if refusal:
+        return _fail(session, row.id, refusal)
+    try:
+        message = build_message(row)
+    except ValueError as exc:
+        return _fail(session, row.id, f"cannot build the message: {exc}")
     if smtp.enabled:
         try:
-            send_message(smtp, message)
+            connection.send(message)
         except TRANSIENT_ERRORS as exc:
             if is_permanent(exc):
-                return _give_up(session, outbox, f"rejected: {exc!r}")
+                return _fail(session, row.id, f"rejected: {exc!r}")
             raise
         except Exception as exc:
             # Not a network or server problem (a bug, an address smtplib cannot encode): a
             # retry would fail the same way, and a row left "sending" would be swept forever.
-            log.exception("sending outbox email %s failed", outbox.id)
-            return _give_up(session, outbox, f"cannot send: {exc!r}")
-        outbox.status = "sent"
+            log.exception("sending outbox email %s failed", row.id)
+            return _fail(session, row.id, f"cannot send: {exc!r}")
+        status = "sent"
     else:
         log.info(
             "SMTP is not configured; email %s to %s only logged:\nSubject: %s\n\n%s",
-            outbox.message_id, outbox.to_address, outbox.subject, outbox.text_body,
+            row.message_id, row.to_address, row.subject, row.text_body,
         )  # fmt: skip
-        outbox.status = "logged"
+        status = "logged"
     now = clock.now()
-    outbox.sent_at = now
-    outbox.last_error = None
-    if outbox.invitation_id is not None:
+    set_claimed(session, [row.id], status=status, sent_at=now, last_error=None)
+    if row.invitation_id is not None:
+        invitations = Invitation.__table__
         session.execute(
-            update(Invitation)
+            update(invitations)
             .where(
-                Invitation.id == outbox.invitation_id,
-                Invitation.status.in_(("pending", "queued")),
+                invitations.c.id == row.invitation_id,
+                invitations.c.status.in_(("pending", "queued")),
             )
             .values(status="sent", sent_at=now)
-            .execution_options(synchronize_session="fetch")
         )
-    session.flush()
-    return outbox.status
+    return status
 
 
 def record_failure(session: Session, outbox_id: int, exc: BaseException, final: bool) -> None:
@@ -135,13 +152,25 @@ def record_failure(session: Session, outbox_id: int, exc: BaseException, final: 
 
     Flushes, does not commit.
     """
-    session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == outbox_id, OutboxEmail.status == "sending")
-        .values(status="failed" if final else "queued", last_error=_error_text(exc))
-        .execution_options(synchronize_session="fetch")
-    )
+    release_claims(session, [outbox_id], exc, final=final)
     session.flush()
+
+
+def release_claims(session: Session, ids: list[int], exc: BaseException, *, final: bool) -> None:
+    """Put claimed rows back after a transient error: queued for a retry, failed when
+    ``final``; the error is kept in ``last_error``."""
+    if ids:
+        status = "failed" if final else "queued"
+        set_claimed(session, ids, status=status, last_error=_error_text(exc))
+
+
+def set_claimed(session: Session, ids: list[int], **values) -> None:
+    """Update rows this worker holds (still "sending"); on the table, not the ORM entity (the
+    rows may be detached, and the ORM's bulk-update path costs more than the statement)."""
+    outbox = OutboxEmail.__table__
+    session.execute(
+        update(outbox).where(outbox.c.id.in_(ids), outbox.c.status == "sending").values(**values)
+    )
 
 
 def stalled_outbox_ids(
@@ -199,12 +228,10 @@ def refusal_reason(session: Session, kind: str, invitation_id: int | None) -> st
     return None
 
 
-def _give_up(session: Session, outbox: OutboxEmail, reason: str) -> str:
-    log.warning("outbox email %s not sent: %s", outbox.id, reason)
-    outbox.status = "failed"
-    outbox.last_error = reason[:MAX_ERROR_LENGTH]
-    session.flush()
-    return outbox.status
+def _fail(session: Session, outbox_id: int, reason: str) -> str:
+    log.warning("outbox email %s not sent: %s", outbox_id, reason)
+    set_claimed(session, [outbox_id], status="failed", last_error=reason[:MAX_ERROR_LENGTH])
+    return "failed"
 
 
 def _error_text(exc: BaseException) -> str:

@@ -42,15 +42,6 @@ class SmtpSettings:
         return bool(self.host)
 
 
-def send_message(smtp: SmtpSettings, message: EmailMessage) -> None:
-    """Hand ``message`` to the SMTP server over a connection of its own.
-
-    :raises smtplib.SMTPException, OSError: the server refused it or could not be reached.
-    """
-    with SmtpConnection(smtp) as connection:
-        connection.send(message)
-
-
 class _Client(smtplib.SMTP):
     """smtplib's client, noting whether the message's content has started to go over (DATA):
     until then the server has accepted nothing, so a retry cannot send the email twice."""

@@ -30,13 +30,6 @@ class Customer(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    stage_changes: Mapped[list["StageChange"]] = relationship(
-        back_populates="customer",
-        cascade="all, delete-orphan",
-        order_by="StageChange.id",
-        lazy="select",
-    )
-
     def __repr__(self) -> str:
         return f"<Customer {self.external_id}>"
 
@@ -59,7 +52,7 @@ class StageChange(Base):
     response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    customer: Mapped[Customer] = relationship(back_populates="stage_changes")
+    customer: Mapped[Customer] = relationship()
 
     def __repr__(self) -> str:
         return f"<StageChange {self.from_stage}->{self.to_stage} ({self.cause})>"

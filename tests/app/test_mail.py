@@ -234,10 +234,10 @@ def test_the_sweeper_delivers_a_stalled_email_and_leaves_fresh_ones(session, set
 def test_an_unexpected_error_while_sending_fails_the_email_instead_of_looping(
     session, settings, smtp, inbox, monkeypatch
 ):
-    def broken(smtp, message):
+    def broken(connection, message):
         raise TypeError("a bug in the sender")
 
-    monkeypatch.setattr("surveys.mail.delivery.send_message", broken)
+    monkeypatch.setattr("surveys.mail.smtp.SmtpConnection.send", broken)
     outbox = queued_email(session, settings)
 
     assert deliver(session, outbox.id, smtp) == "failed"

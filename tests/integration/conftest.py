@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 import redis
@@ -15,7 +16,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from config import TestConfig
 from tests.conftest import unavailable, use_celery_of
-from tests.servers import celery_worker, free_port
+from tests.servers import celery_worker, free_port, smtp_servers
 
 
 @pytest.fixture(scope="session")
@@ -138,3 +139,29 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+def daytime_zone() -> str:
+    """A fixed-offset zone where it is around noon now, so quiet hours hold nothing back."""
+    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12  # UTC-12 … UTC+11
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
+
+
+@pytest.fixture(scope="module")
+def smtp_port() -> int:
+    """The port of a module's SMTP server (its worker is told before the server starts)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def inbox(smtp_port):
+    """A real SMTP server (aiosmtpd) on ``smtp_port`` for the whole module."""
+    with smtp_servers(smtp_port) as start:
+        yield start()
+
+
+@pytest.fixture
+def start_smtp(smtp_port):
+    """Start the SMTP server on ``smtp_port`` when the test says so; stopped after the test."""
+    with smtp_servers(smtp_port) as start:
+        yield start

@@ -21,24 +21,13 @@ from surveys.scheduling import schedule_invitation
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import Clock, utc
 from tests.integration.conftest import wait_for, worker_env
-from tests.servers import celery_worker, free_port, smtp_servers
+from tests.servers import celery_worker
 from worker.tasks import deliver_email
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]
 
 QUEUE = f"kaiku-dispatch-test-{os.getpid()}"
 NOON = utc(2026, 3, 2, 12, 0)
-
-
-@pytest.fixture(scope="module")
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def start_smtp(smtp_port):
-    with smtp_servers(smtp_port) as start:
-        yield start
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from surveys.models import Invitation, OutboxEmail
 from surveys.scheduling import schedule_invitation
 from tests.factories import make_customer, make_survey
-from tests.integration.conftest import wait_for, worker_env
-from tests.servers import celery_worker, free_port, smtp_servers
+from tests.integration.conftest import daytime_zone, wait_for, worker_env
+from tests.servers import celery_worker
 from worker.delivery_tasks import dispatch_due_invitations
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]
@@ -30,23 +30,6 @@ INVITATIONS = 120
 BATCH = 5  # small batches, so the four worker processes really contend for the same rows
 RUNS = 8  # dispatch task runs enqueued at once (as overlapping beat ticks would)
 DONE = re.compile(r"kaiku\.dispatch_due_invitations\[[0-9a-f-]+\] succeeded in [0-9.]+s: (\d+)")
-
-
-def daytime_zone() -> str:
-    """A fixed-offset zone where it is around noon now, so quiet hours hold nothing back."""
-    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12  # UTC-12 … UTC+11
-    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
-
-
-@pytest.fixture(scope="module")
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def inbox(smtp_port):
-    with smtp_servers(smtp_port) as start:
-        yield start()
 
 
 @pytest.fixture(scope="module")

@@ -15,17 +15,12 @@ from surveys.models import OutboxEmail
 from tests.app.test_mail_batch import Sink
 from tests.factories import make_invitation, make_survey
 from tests.integration.conftest import wait_for, worker_env
-from tests.servers import celery_worker, free_port
+from tests.servers import celery_worker
 from worker.tasks import deliver_emails
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]
 
 QUEUE = f"kaiku-batch-mail-test-{os.getpid()}"
-
-
-@pytest.fixture(scope="module")
-def smtp_port() -> int:
-    return free_port()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from surveys.mail import queue_invitation_email, stalled_outbox_ids
 from surveys.models import Invitation, OutboxEmail, Response
 from tests.factories import make_invitation
 from tests.integration.conftest import wait_for, worker_env
-from tests.servers import celery_worker, free_port, smtp_servers
+from tests.servers import celery_worker
 from worker.tasks import deliver_email
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]
@@ -64,18 +64,6 @@ def hrefs(html: str) -> list[str]:
 
     Links().feed(html)
     return found
-
-
-@pytest.fixture(scope="module")
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def start_smtp(smtp_port):
-    """Start the SMTP server on ``smtp_port`` when the test says so; stopped after the test."""
-    with smtp_servers(smtp_port) as start:
-        yield start
 
 
 @pytest.fixture(scope="module")

@@ -18,23 +18,12 @@ from surveys.models import OutboxEmail, RescueNote, RescueTask
 from tests.conftest import use_celery_of
 from tests.factories_rescue_pages import PASSWORD, make_staff, make_task
 from tests.integration.conftest import wait_for, worker_env
-from tests.servers import ARTIFACTS, celery_worker, free_port, smtp_servers
+from tests.servers import ARTIFACTS, celery_worker, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 QUEUE = f"kaiku-rescue-browser-{os.getpid()}"
-
-
-@pytest.fixture(scope="module")
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def inbox(smtp_port):
-    with smtp_servers(smtp_port) as start:
-        yield start()
 
 
 @pytest.fixture(scope="module")

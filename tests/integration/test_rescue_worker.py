@@ -29,8 +29,8 @@ from surveys.models import Customer, Invitation, OutboxEmail, RescueTask
 from tests.conftest import use_celery_of
 from tests.factories import make_invitation
 from tests.factories_rescue_pages import PASSWORD, make_staff, make_task
-from tests.integration.conftest import wait_for, worker_env
-from tests.servers import celery_worker, free_port, smtp_servers
+from tests.integration.conftest import daytime_zone, wait_for, worker_env
+from tests.servers import celery_worker, free_port
 from worker.delivery_tasks import dispatch_due_invitations
 from worker.rescue_tasks import escalate_overdue_rescue_tasks
 
@@ -40,26 +40,9 @@ QUEUE = f"kaiku-rescue-worker-{os.getpid()}"
 NEGATIVE = "Terrible, awful service. Nobody answered for two weeks and I am furious."
 
 
-def daytime_zone() -> str:
-    """A fixed-offset zone where it is around noon now, so quiet hours hold nothing back."""
-    offset = (12 - datetime.now(UTC).hour + 12) % 24 - 12
-    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
-
-
 @pytest.fixture(scope="module")
 def web_port() -> int:
     return free_port()
-
-
-@pytest.fixture(scope="module")
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def inbox(smtp_port):
-    with smtp_servers(smtp_port) as start:
-        yield start()
 
 
 @pytest.fixture(scope="module")
