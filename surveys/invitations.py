@@ -47,13 +47,11 @@ def create_invitation(
     :raises ValidationError: the survey is paused.
     """
     ensure_active(survey)
-    nonce = new_nonce()
-    token = derive_token(settings.token_secret, nonce)
+    link, token = new_link(settings)
     invitation = Invitation(
         survey=survey,
         customer=customer,
-        token_hash=hash_token(token),
-        token_nonce=nonce,
+        **link,
         channel=channel,
         expires_at=clock.now() + settings.invitation_ttl,
         handled_by=handled_by(None, customer.attributes),
@@ -61,6 +59,14 @@ def create_invitation(
     session.add(invitation)
     session.flush()
     return NewInvitation(invitation, token)
+
+
+def new_link(settings: Settings) -> tuple[dict[str, str], str]:
+    """A fresh link for an invitation: its columns (``token_nonce``, ``token_hash``) and the raw
+    token, which is never stored (``invitation_token`` rebuilds it from the nonce)."""
+    nonce = new_nonce()
+    token = derive_token(settings.token_secret, nonce)
+    return {"token_nonce": nonce, "token_hash": hash_token(token)}, token
 
 
 def invitation_token(invitation: Invitation, settings: Settings) -> str | None:

@@ -81,17 +81,14 @@ def process_responses(
         referrals = invite_promoters(
             session, [(a.row.id, a.row.customer_id) for a in done if a.route.referral]
         )
-        apply_feedback(
-            session,
-            [Answer(a.row.id, a.row.customer_id, a.row.kind, a.category, a.row.score,
-                    a.row.answered_at) for a in done],
-        )  # fmt: skip
+        answers = [
+            Answer(a.row.id, a.row.customer_id, a.row.kind, a.category, a.row.score,
+                   a.row.answered_at)
+            for a in done
+        ]  # fmt: skip
+        apply_feedback(session, answers)
         # A rescued customer's next answer decides the win-back of their resolved tasks.
-        on_responses(
-            session,
-            [Answer(a.row.id, a.row.customer_id, a.row.kind, a.category, a.row.score,
-                    a.row.answered_at) for a in done],
-        )  # fmt: skip
+        on_responses(session, answers)
         claimed = {a.row.id for a in done}
         for row in rows:
             outcomes[row.id] = (

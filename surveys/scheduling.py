@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from surveys.eligibility import SKIP, Decision, decide
 from surveys.errors import ValidationError
 from surveys.handlers import record_handlers
-from surveys.invitations import NewInvitation, ensure_active
+from surveys.invitations import NewInvitation, ensure_active, invitation_token, new_link
 from surveys.mail.compose import queue_invitation_email
 from surveys.models import CHANNELS, Customer, Event, Invitation, OutboxEmail, Survey, TriggerRule
 from surveys.settings import Settings
-from surveys.tokens import derive_token, hash_token, new_nonce
 
 
 def schedule_invitation(
@@ -89,7 +88,7 @@ def invite_by_email(
     invitation = schedule_invitation(session, survey, customer, settings, at=at)
     if invitation.status != "scheduled" or invitation.scheduled_for > at:
         return invitation, None
-    token = derive_token(settings.token_secret, invitation.token_nonce)  # as invitation_row made it
+    token = invitation_token(invitation, settings)
     outbox = queue_invitation_email(session, NewInvitation(invitation, token), settings)
     record_handlers(session, [invitation])
     return invitation, outbox
@@ -112,7 +111,7 @@ def invitation_row(
     invitation expires ``survey.expire_days`` after its planned time (re-set when it is sent);
     a skipped one is closed from the start.
     """
-    nonce = new_nonce()
+    link, _ = new_link(settings)
     skipped = decision.action == SKIP
     reason = decision.reason or None
     if cause:
@@ -120,8 +119,7 @@ def invitation_row(
     return {
         "survey_id": survey.id,
         "customer_id": customer_id,
-        "token_hash": hash_token(derive_token(settings.token_secret, nonce)),
-        "token_nonce": nonce,
+        **link,
         "status": "skipped" if skipped else "scheduled",
         "channel": channel,
         "event_id": event_id,
