@@ -22,7 +22,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app.auth.security import init_security
     from app.extensions import csrf, db, login_manager, migrate
-    from surveys.settings import Settings
+    from surveys.kernel.settings import Settings
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

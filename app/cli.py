@@ -13,7 +13,7 @@ from kombu.utils.url import maybe_sanitize_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.extensions import db
-from surveys.errors import KaikuError
+from surveys.kernel.errors import KaikuError
 from surveys.models import ROLES
 
 # A worker that answers the ping but leaves the import "queued" this long (it consumes other
@@ -34,7 +34,7 @@ def register(app: Flask) -> None:
     @click.option("--name", default=None, help="The person's name, shown to colleagues.")
     def create_admin(email: str, password: str, name: str | None) -> None:
         """Create an admin staff user who can sign in at /login."""
-        from surveys.staff import create_staff
+        from surveys.staff.accounts import create_staff
 
         user = _or_fail(lambda: create_staff(db.session, email, password, role="admin", name=name))
         db.session.commit()
@@ -51,7 +51,7 @@ def register(app: Flask) -> None:
     )
     def create_api_key_command(name: str, role: str) -> None:
         """Create an API key for an integration; the key is printed once and never again."""
-        from surveys.apikeys import create_api_key
+        from surveys.staff.apikeys import create_api_key
 
         key, raw = _or_fail(lambda: create_api_key(db.session, name, role=role))
         db.session.commit()
@@ -83,7 +83,7 @@ def register(app: Flask) -> None:
         Exits with status 1 when rows were
         refused (they are listed with their line numbers) or the file could not be read.
         """
-        from surveys import imports
+        from surveys.customers import imports
 
         limit = current_app.config["IMPORT_MAX_BYTES"]
         if file.stat().st_size > limit:
@@ -173,7 +173,7 @@ def _or_fail(call: Callable):
 
 
 def _seed(process: Callable[[int], None], *, show_admin: bool = True):
-    from surveys.demo import seed_demo
+    from app.demo.seed import seed_demo
 
     settings = current_app.extensions["kaiku_settings"]
     try:
@@ -336,7 +336,7 @@ def _watch_import(import_id: int, total: int, ended_in_error: Callable[[], str |
 
 
 def _echo_import_summary(done) -> None:
-    from surveys.imports import failed_rows
+    from surveys.customers.imports import failed_rows
 
     if done.status == "failed":
         reason = (done.errors or [{}])[-1].get("reason", "unknown reason")

@@ -4,7 +4,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
-from surveys.errors import KaikuError
+from surveys.kernel.errors import KaikuError
 
 
 def wants_json() -> bool:

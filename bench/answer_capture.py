@@ -27,9 +27,9 @@ from sqlalchemy import insert
 
 from app.extensions import db
 from bench.common import ROOT, bench_env, flush_redis, fresh_database, make_app, stop
-from surveys import clock
+from surveys.kernel import clock
+from surveys.kernel.tokens import hash_token, new_token
 from surveys.models import Customer, Invitation
-from surveys.tokens import hash_token, new_token
 from tests.factories import make_survey
 from tests.servers import free_port
 

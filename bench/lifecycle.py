@@ -135,7 +135,8 @@ def evaluate_share(database_url: str, share: int, shares: int) -> int:
     """Evaluate the events of customers with ``customer_id % shares == share``, in batches, as
     the worker's batched task does: load events (and customers), evaluate, mark, commit."""
     from app.extensions import db
-    from surveys import clock, triggers
+    from surveys.delivery import triggers
+    from surveys.kernel import clock
     from surveys.models import Event
 
     app = make_app(database_url)
@@ -209,7 +210,8 @@ def main() -> None:
     seed(app, args.customers, args.events)
 
     from app.extensions import db
-    from surveys import clock, dispatch
+    from surveys.delivery import dispatch
+    from surveys.kernel import clock
     from surveys.models import Invitation, OutboxEmail
     from worker.tasks import DELIVERY_BATCH, deliver_emails, delivery_batches
 

@@ -13,11 +13,11 @@ from sqlalchemy import func, insert, select
 from app.extensions import db
 from bench.common import flush_redis, fresh_database, make_app, percentile, start_worker, stop
 from bench.corpus import answers
-from surveys import clock
-from surveys.invitations import create_invitation
+from surveys.answers.recording import add_comment, record_answer
+from surveys.delivery.invitations import create_invitation
+from surveys.kernel import clock
 from surveys.models import Customer, Invitation, RescueTask, Response, Survey
-from surveys.referrals import create_programme
-from surveys.responses import add_comment, record_answer
+from surveys.referrals.codes import create_programme
 from tests.factories import make_customer, make_survey
 from worker import tasks
 

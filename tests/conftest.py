@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app import create_app
 from app.extensions import db
 from config import TestConfig
-from surveys import clock
+from surveys.kernel import clock
 from surveys.models import Base
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -4,10 +4,10 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from surveys.catalog import create_survey
-from surveys.invitations import NewInvitation, create_invitation
+from surveys.catalog.definitions import create_survey
+from surveys.delivery.invitations import NewInvitation, create_invitation
+from surveys.kernel.settings import Settings
 from surveys.models import Customer, ReferralProgramme, Survey
-from surveys.settings import Settings
 
 _seq = itertools.count(1)
 

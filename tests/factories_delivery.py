@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from surveys import clock
+from surveys.kernel import clock
 from surveys.models import Customer, Event, Survey, TriggerRule
 
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from surveys import clock
+from surveys.answers.processing import process_responses
+from surveys.answers.recording import add_comment, record_answer
+from surveys.kernel import clock
+from surveys.kernel.settings import Settings
 from surveys.models import RescueTask, StaffUser, Survey
-from surveys.processing import process_responses
-from surveys.responses import add_comment, record_answer
-from surveys.settings import Settings
 from tests.factories import make_invitation, make_survey
 
 _seq = itertools.count(1)

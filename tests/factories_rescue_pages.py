@@ -6,12 +6,12 @@ from datetime import datetime
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from surveys import processing
-from surveys.invitations import create_invitation
+from surveys.answers import processing
+from surveys.answers.recording import add_comment, record_answer
+from surveys.delivery.invitations import create_invitation
+from surveys.kernel.settings import Settings
 from surveys.models import Customer, RescueTask, StaffUser, Survey
-from surveys.responses import add_comment, record_answer
-from surveys.settings import Settings
-from surveys.staff import create_staff
+from surveys.staff.accounts import create_staff
 from tests.factories import make_invitation
 
 PASSWORD = "correct horse battery"

@@ -7,10 +7,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
-from surveys import clock
+from surveys.kernel import clock
+from surveys.kernel.settings import Settings
 from surveys.models import CustomerImport, RescueTask, Response, StaffUser, TriggerRule
-from surveys.settings import Settings
-from surveys.staff import create_staff
+from surveys.staff.accounts import create_staff
 from tests.factories import make_invitation, make_programme, make_survey
 
 PASSWORD = "staff password 1"

@@ -81,7 +81,7 @@ def _prepare_worker_process(**_kwargs) -> None:
     """A forked worker must not share the parent's database connections; and it loads the
     language model and lexicons now rather than on the first answer it processes."""
     from app.extensions import db
-    from surveys.analysis import analyze, detect_language
+    from surveys.answers.analysis import analyze, detect_language
     from worker.celery import flask_app
 
     with flask_app.app_context():

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
-from surveys import dispatch
+from surveys.delivery import dispatch
 from worker.enqueue import enqueue
 from worker.tasks import deliver_emails, delivery_batches
 

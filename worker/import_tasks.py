@@ -6,8 +6,8 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
-from surveys import imports
-from surveys.errors import ConflictError, KaikuError, NotFoundError
+from surveys.customers import imports
+from surveys.kernel.errors import ConflictError, KaikuError, NotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from celery import shared_task
 from flask import current_app
 
 from app.extensions import db
-from surveys import events
+from surveys.lifecycle import evaluation
 from worker.app import FlaskBatchTask
 from worker.batching import run_batch
 
@@ -45,7 +45,7 @@ def _evaluate_batch(event_ids: list[int]) -> int:
 
 
 def _evaluate(event_ids: list[int]) -> int:
-    done = events.evaluate(db.session, event_ids, _settings())
+    done = evaluation.evaluate(db.session, event_ids, _settings())
     db.session.commit()
     return len(done)
 
@@ -53,7 +53,7 @@ def _evaluate(event_ids: list[int]) -> int:
 @shared_task(name="kaiku.sweep_unevaluated_events")
 def sweep_unevaluated_events() -> int:
     """Re-enqueue events left unevaluated (a lost message, a dead broker) in batches."""
-    ids = events.unevaluated_event_ids(db.session, _settings())
+    ids = evaluation.unevaluated_event_ids(db.session, _settings())
     db.session.commit()
     for start in range(0, len(ids), BATCH_SIZE):
         evaluate_events.delay(ids[start : start + BATCH_SIZE])

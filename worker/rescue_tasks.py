@@ -6,8 +6,8 @@ from celery import shared_task
 from flask import current_app
 
 from app.extensions import db
-from surveys.rescue import queued_task_emails
-from surveys.rescue_escalation import escalate_overdue
+from surveys.rescue.escalation import escalate_overdue
+from surveys.rescue.opening import queued_task_emails
 from worker.enqueue import enqueue
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 
 from app.extensions import db
-from surveys import mail, processing
+from surveys import mail
+from surveys.answers import processing
 from worker.app import FlaskBatchTask
 from worker.batching import TRANSIENT_DB, run_batch
 from worker.enqueue import enqueue

@@ -22,8 +22,14 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from surveys.catalog import MAX_EXPIRE_DAYS, MAX_NAME_LENGTH, MAX_RECONTACT_DAYS, MAX_TEXT_LENGTH
-from surveys.trigger_rules import MAX_DELAY_MINUTES, MAX_FILTERS, scalar_from_text
+from surveys.catalog.definitions import (
+    MAX_EXPIRE_DAYS,
+    MAX_NAME_LENGTH,
+    MAX_RECONTACT_DAYS,
+    MAX_TEXT_LENGTH,
+)
+from surveys.catalog.rules import MAX_DELAY_MINUTES, MAX_FILTERS
+from surveys.customers.records import scalar_from_text
 
 KIND_CHOICES = [
     SelectChoice("nps", "NPS: how likely to recommend, 0–10"),

@@ -16,8 +16,8 @@ from app.admin import bp
 from app.admin.forms import ImportForm
 from app.auth.decorators import role_required
 from app.extensions import csrf, db
-from surveys import imports
-from surveys.errors import ValidationError
+from surveys.customers import imports
+from surveys.kernel.errors import ValidationError
 from surveys.models import CustomerImport
 from worker.enqueue import enqueue
 from worker.import_tasks import import_customers

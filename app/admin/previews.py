@@ -15,10 +15,10 @@ from app.admin import bp
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.respond.i18n import LANGUAGES, scale_ends, texts
-from surveys import catalog
-from surveys.mail.compose import RenderedEmail, render_invitation
+from surveys.catalog import definitions as catalog
+from surveys.catalog.scoring import SCALES
+from surveys.delivery.emails import RenderedEmail, render_invitation
 from surveys.models import Survey
-from surveys.scoring import SCALES
 
 PREVIEW_TOKEN = "preview"
 SAMPLE_NAMES = {"en": "Alex Example", "fi": "Maija Meikäläinen"}

@@ -12,8 +12,9 @@ from app.admin.forms import ConfirmForm, RuleForm
 from app.admin.surveys import show_errors
 from app.auth.decorators import role_required
 from app.extensions import db
-from surveys import catalog, trigger_rules
-from surveys.errors import ValidationError
+from surveys.catalog import definitions as catalog
+from surveys.catalog import rules as trigger_rules
+from surveys.kernel.errors import ValidationError
 from surveys.models import STAGES, Survey, TriggerRule
 
 

@@ -1,9 +1,10 @@
 """Admin pages: staff. List colleagues, add one, change name or role, deactivate or reactivate,
 reset a password.
 
-Views are thin: validate the form, call ``surveys.staff``, commit, then redirect; a domain error
-rolls back and renders the form again with the error next to its field. A generated password is
-shown once, in the answer to the POST that made it (never stored in the clear, never cached).
+Views are thin: validate the form, call ``surveys.staff.accounts``, commit, then redirect; a
+domain error rolls back and renders the form again with the error next to its field. A
+generated password is shown once, in the answer to the POST that made it (never stored in the
+clear, never cached).
 """
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
@@ -20,9 +21,9 @@ from app.admin.staff_forms import (
 )
 from app.auth.decorators import role_required
 from app.extensions import db
-from surveys import staff as staff_service
-from surveys.errors import KaikuError
+from surveys.kernel.errors import KaikuError
 from surveys.models import StaffUser
+from surveys.staff import accounts as staff_service
 
 Page = str | WerkzeugResponse | tuple[str, int]
 

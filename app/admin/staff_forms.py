@@ -1,12 +1,12 @@
-"""Staff admin forms: shape checks only; ``surveys.staff`` enforces the rules (unique email,
-password length, the last active admin) and the views put its errors next to the fields."""
+"""Staff admin forms: shape checks only; ``surveys.staff.accounts`` enforces the rules (unique
+email, password length, the last active admin) and the views put its errors next to the fields."""
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from surveys.addresses import MAX_EMAIL_LENGTH
-from surveys.staff import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from surveys.kernel.addresses import MAX_EMAIL_LENGTH
+from surveys.staff.accounts import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [
     SelectChoice("agent", "Agent: works the rescue queue"),

@@ -12,9 +12,9 @@ from app.admin import bp
 from app.admin.forms import ConfirmForm, SurveyForm, field_attrs
 from app.auth.decorators import role_required
 from app.extensions import db
-from surveys import catalog
-from surveys.errors import ValidationError
-from surveys.trigger_rules import describe_filter
+from surveys.catalog import definitions as catalog
+from surveys.catalog.rules import describe_filter
+from surveys.kernel.errors import ValidationError
 
 
 def show_errors(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:

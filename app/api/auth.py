@@ -9,7 +9,7 @@ from flask import Response, g, request
 from app.api import bp
 from app.api.errors import json_error, unauthorized
 from app.extensions import db
-from surveys.apikeys import verify_api_key
+from surveys.staff.apikeys import verify_api_key
 
 API_PREFIX = "/api/v1"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -8,7 +8,7 @@ from app.api import bp
 from app.api.parsing import json_body
 from app.api.schemas import Body
 from app.extensions import db
-from surveys.bounces import MAX_REASON_LENGTH, record_bounce
+from surveys.delivery.bounces import MAX_REASON_LENGTH, record_bounce
 
 
 class BounceReport(Body):

@@ -9,8 +9,8 @@ from app.api.lifecycle_schemas import CustomerUpsert
 from app.api.parsing import json_body
 from app.api.serializers import customer_json
 from app.extensions import db
-from surveys.customers import get_customer, upsert_customer
-from surveys.lifecycle import stage_history
+from surveys.customers.records import get_customer, upsert_customer
+from surveys.customers.stages import stage_history
 from surveys.models import Customer
 
 

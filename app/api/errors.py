@@ -12,7 +12,7 @@ import pydantic
 from flask import Response, jsonify
 
 from app.errors import error_body
-from surveys.errors import KaikuError, ValidationError
+from surveys.kernel.errors import KaikuError, ValidationError
 
 _DATETIME = "an ISO 8601 date-time with a time zone, like 2025-03-01T09:00:00+00:00"
 # Friendlier words for pydantic's most common complaints; the rest keep pydantic's message.

@@ -6,7 +6,7 @@ from app.api import bp
 from app.api.lifecycle_schemas import EventCreate
 from app.api.parsing import json_body
 from app.extensions import db
-from surveys.events import record_event
+from surveys.customers.events import record_event
 from worker.enqueue import enqueue
 from worker.lifecycle_tasks import evaluate_event
 

@@ -14,11 +14,12 @@ from app.api.parsing import json_body, query_args
 from app.api.schemas import Id, InvitationCreate, Page
 from app.api.serializers import invitation_json
 from app.extensions import db
-from surveys import catalog, clock
-from surveys.customers import ensure_can_email, get_customer, upsert_customer
-from surveys.invitations import create_invitation, ensure_active
+from surveys.catalog import definitions as catalog
+from surveys.customers.records import ensure_can_email, get_customer, upsert_customer
+from surveys.delivery.invitations import create_invitation, ensure_active
+from surveys.delivery.scheduling import invite_by_email
+from surveys.kernel import clock
 from surveys.models import INVITATION_STATUSES, Invitation
-from surveys.scheduling import invite_by_email
 from worker.enqueue import enqueue
 from worker.tasks import deliver_email
 
@@ -53,8 +54,8 @@ def create_survey_invitation(survey_id: int) -> tuple[dict[str, Any], int]:
 
     201 with the invitation (``invitation_json``). A link only (``send`` false) sends nothing,
     so it is not subject to eligibility: "pending" with its ``url``. An email is decided like
-    every other send (``surveys.eligibility``): "queued" with its ``url`` when it may go out
-    now; "scheduled" with ``scheduled_for`` and ``reason`` in the customer's quiet hours (the
+    every other send (``surveys.delivery.eligibility``): "queued" with its ``url`` when it may
+    go out now; "scheduled" with ``scheduled_for`` and ``reason`` in the customer's quiet hours (the
     dispatcher sends it at the first allowed minute); "skipped" with ``reason`` for an open
     invitation to this survey or inside the survey's or the global recontact window. A
     scheduled or skipped invitation has ``url`` null: its link arrives in the email once it is

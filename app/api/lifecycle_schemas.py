@@ -23,7 +23,8 @@ from app.api.schemas import (
     _flat_attributes,
     _refuse_null,
 )
-from surveys import clock, events
+from surveys.customers import events
+from surveys.kernel import clock
 from surveys.models import LOCALES, STAGES
 
 

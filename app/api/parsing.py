@@ -14,8 +14,8 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMe
 
 from app.api.errors import from_pydantic
 from app.extensions import db
-from surveys.catalog import MAX_ID
-from surveys.errors import NotFoundError, ValidationError
+from surveys.catalog.definitions import MAX_ID
+from surveys.kernel.errors import NotFoundError, ValidationError
 
 Model = TypeVar("Model", bound=pydantic.BaseModel)
 Row = TypeVar("Row")

@@ -13,9 +13,9 @@ from app.api.parsing import json_body, query_args
 from app.api.schemas import ProgrammeCreate, ReferralsQuery
 from app.api.serializers import programme_json, referral_json
 from app.extensions import db
-from surveys.customers import get_customer
+from surveys.customers.records import get_customer
 from surveys.models import Referral, ReferralProgramme
-from surveys.referrals import create_programme, record_conversion
+from surveys.referrals.codes import create_programme, record_conversion
 
 
 @bp.get("/referral-programmes")

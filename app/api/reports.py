@@ -6,7 +6,8 @@ from app.api import bp
 from app.api.parsing import query_args
 from app.api.schemas import SummaryQuery
 from app.extensions import db
-from surveys import catalog, reports
+from surveys.catalog import definitions as catalog
+from surveys.reports import summary as reports
 
 
 @bp.get("/reports/summary")

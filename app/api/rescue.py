@@ -13,12 +13,13 @@ from app.api.parsing import json_body, load, query_args
 from app.api.rescue_schemas import RescueReportQuery, RescueTaskPatch, RescueTasksListQuery
 from app.api.serializers import rescue_task_json
 from app.extensions import db
-from surveys import clock, rescue_actions
-from surveys.errors import ConflictError, ValidationError
+from surveys.kernel import clock
+from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import RescueTask, StaffUser
-from surveys.rescue_queue import QueueFilters, filtered_tasks
-from surveys.rescue_report import rescue_report
-from surveys.staff import find_staff, normalize_email
+from surveys.rescue import actions as rescue_actions
+from surveys.rescue.queue import QueueFilters, filtered_tasks
+from surveys.rescue.report import rescue_report
+from surveys.staff.accounts import find_staff, normalize_email
 from worker.enqueue import enqueue
 
 RESOLUTION_FIELDS = ("outcome", "resolution_note", "resurvey_after_days")
@@ -109,7 +110,7 @@ def patch_rescue_task(task_id: int) -> dict[str, Any]:
 @bp.get("/reports/rescue")
 def get_rescue_report() -> dict[str, Any]:
     """Tasks opened in ``[since, until)``: opened, median first contact, SLA, closure and
-    win-back rates, in total, by agent and by survey (definitions: surveys.rescue_report)."""
+    win-back rates, in total, by agent and by survey (definitions: surveys.rescue.report)."""
     query = query_args(RescueReportQuery)
     return rescue_report(db.session, since=query.since, until=query.until)
 

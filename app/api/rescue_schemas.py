@@ -6,7 +6,7 @@ from pydantic import Field, StringConstraints
 
 from app.api.schemas import Body, Id, Query, RescueTasksQuery, Since
 from surveys.models import OUTCOMES, PRIORITIES, RESCUE_STATUSES, STAGES
-from surveys.rescue_actions import (
+from surveys.rescue.actions import (
     MAX_BODY_LENGTH,
     MAX_NOTE_LENGTH,
     MAX_RESURVEY_DAYS,

@@ -11,7 +11,7 @@ from app.api.parsing import load, query_args
 from app.api.schemas import ResponsesQuery
 from app.api.serializers import response_json
 from app.extensions import db
-from surveys import catalog
+from surveys.catalog import definitions as catalog
 from surveys.models import Response, ResponseTheme
 
 

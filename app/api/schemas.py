@@ -21,9 +21,9 @@ from pydantic import (
     field_validator,
 )
 
-from surveys.catalog import MAX_ID
+from surveys.catalog.definitions import MAX_ID
+from surveys.catalog.scoring import SCALES
 from surveys.models import KINDS, LOCALES, RESCUE_STATUSES
-from surveys.scoring import SCALES
 
 CATEGORIES = tuple(dict.fromkeys(c for scale in SCALES.values() for c in scale.categories))
 

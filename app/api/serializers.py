@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from surveys import clock
-from surveys.invitations import NewInvitation, answer_url, invitation_token
+from surveys.delivery.invitations import NewInvitation, answer_url, invitation_token
+from surveys.kernel import clock
+from surveys.kernel.settings import Settings
 from surveys.models import (
     Customer,
     Invitation,
@@ -15,8 +16,7 @@ from surveys.models import (
     StageChange,
     Survey,
 )
-from surveys.referrals import referral_url
-from surveys.settings import Settings
+from surveys.referrals.codes import referral_url
 
 
 def iso(moment: datetime | None) -> str | None:

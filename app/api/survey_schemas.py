@@ -1,7 +1,7 @@
 """Request schemas of the survey endpoints with their delivery policy and trigger rules.
 
-The shapes only: the services (surveys.catalog, surveys.trigger_rules) check ranges, filters and
-the cross-field rules again and name the field when they refuse.
+The shapes only: the services (surveys.catalog.definitions, surveys.catalog.rules) check
+ranges, filters and the cross-field rules again and name the field when they refuse.
 """
 
 from typing import Annotated, Any, Literal
@@ -10,9 +10,9 @@ from pydantic import Field, StringConstraints, field_validator
 
 from app.api.schemas import Body, Id, SurveyCreate, SurveyUpdate
 from app.api.schemas import _refuse_null as refuse_null
-from surveys.catalog import POLICY_FIELDS, TEXT_FIELDS
+from surveys.catalog.definitions import POLICY_FIELDS, TEXT_FIELDS
+from surveys.catalog.rules import MAX_DELAY_MINUTES, MAX_FILTERS, MAX_RULES_PER_SURVEY
 from surveys.models import CHANNELS
-from surveys.trigger_rules import MAX_DELAY_MINUTES, MAX_FILTERS, MAX_RULES_PER_SURVEY
 
 Days = Annotated[int, Field(ge=0, le=3650)]
 

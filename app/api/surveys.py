@@ -10,7 +10,8 @@ from app.api.parsing import json_body
 from app.api.serializers import survey_json
 from app.api.survey_schemas import SurveyCreateFull, SurveyUpdateFull
 from app.extensions import db
-from surveys import catalog, trigger_rules
+from surveys.catalog import definitions as catalog
+from surveys.catalog import rules as trigger_rules
 
 
 @bp.get("/surveys")

@@ -1,11 +1,12 @@
-"""The sign-in form: shape checks only; the password check is ``surveys.staff.authenticate``."""
+"""The sign-in form: shape checks only; the password check is
+``surveys.staff.accounts.authenticate``."""
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from surveys.addresses import MAX_EMAIL_LENGTH
-from surveys.staff import MAX_PASSWORD_LENGTH
+from surveys.kernel.addresses import MAX_EMAIL_LENGTH
+from surveys.staff.accounts import MAX_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -14,7 +14,7 @@ from app.auth import bp
 from app.auth.forms import LoginForm
 from app.extensions import db, limiter, login_manager
 from surveys.models import StaffUser
-from surveys.staff import authenticate, normalize_email, record_sign_in
+from surveys.staff.accounts import authenticate, normalize_email, record_sign_in
 
 LOGIN_FAILED = "Email or password is wrong."
 

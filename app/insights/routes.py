@@ -7,7 +7,8 @@ from flask import render_template
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.insights import bp
-from surveys import clock, overview
+from surveys.kernel import clock
+from surveys.reports import overview
 
 
 def humanize(delta_seconds: float) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime
 from app.insights.routes import humanize
 from app.rescue.forms import OUTCOME_LABELS, STAGE_LABELS, STATUS_LABELS
 from surveys.models import RescueTaskEvent
-from surveys.overview import score_tone
+from surveys.reports.overview import score_tone
 
 TIMELINE_KINDS = {
     "event": "Event",

@@ -1,4 +1,4 @@
-"""The rescue pages' forms: shape checks only; ``surveys.rescue_actions`` enforces the rules.
+"""The rescue pages' forms: shape checks only; ``surveys.rescue.actions`` enforces the rules.
 
 The queue and report filters are GET forms (no CSRF: they change nothing); every action form
 is a POST with its CSRF token.
@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from surveys.models import OUTCOMES, PRIORITIES, RESCUE_STATUSES, STAGES
-from surveys.rescue_queue import ASSIGNEE_FILTERS, STATUS_FILTERS
+from surveys.rescue.queue import ASSIGNEE_FILTERS, STATUS_FILTERS
 
 MAX_NOTE_LENGTH = 5000
 MAX_SUBJECT_LENGTH = 200

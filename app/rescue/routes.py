@@ -1,6 +1,6 @@
 """Rescue pages: the queue, one task with the customer's timeline and its actions, the report.
 
-Views are thin: read the form, call ``surveys.rescue_actions``, commit, then enqueue the emails
+Views are thin: read the form, call ``surveys.rescue.actions``, commit, then enqueue the emails
 the action queued, and redirect (POST-redirect-GET). A form or domain error renders the task
 again with a 4xx status and the error, after a rollback: nothing changed.
 """
@@ -28,12 +28,13 @@ from app.rescue.forms import (
     StatusForm,
     TakeForm,
 )
-from surveys import clock, rescue_actions
-from surveys.errors import KaikuError
+from surveys.customers.timeline import customer_timeline
+from surveys.kernel import clock
+from surveys.kernel.errors import KaikuError
 from surveys.models import OutboxEmail, RescueTask, StaffUser
-from surveys.rescue_queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
-from surveys.rescue_report import rescue_report
-from surveys.timeline import customer_timeline
+from surveys.rescue import actions as rescue_actions
+from surveys.rescue.queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
+from surveys.rescue.report import rescue_report
 from worker.enqueue import enqueue
 
 WORKERS = ("admin", "agent")

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from surveys.responses import MAX_COMMENT_LENGTH
+from surveys.answers.recording import MAX_COMMENT_LENGTH
 
 
 def _normalise_newlines(value: str | None) -> str | None:

@@ -15,13 +15,18 @@ from app.extensions import csrf, db
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
 from app.respond.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, scale_ends, texts
-from surveys.errors import InvalidScoreError, InvitationExpiredError, KaikuError, NotFoundError
-from surveys.errors import ValidationError as ServiceValidationError
-from surveys.invitations import find_invitation
+from surveys.answers.recording import add_comment, record_answer, response_for
+from surveys.catalog.scoring import SCALES, categorize
+from surveys.delivery.invitations import find_invitation
+from surveys.kernel.errors import (
+    InvalidScoreError,
+    InvitationExpiredError,
+    KaikuError,
+    NotFoundError,
+)
+from surveys.kernel.errors import ValidationError as ServiceValidationError
 from surveys.models import Invitation, Referral, Response
-from surveys.referrals import active_programme, follow_referral, referral_url
-from surveys.responses import add_comment, record_answer, response_for
-from surveys.scoring import SCALES, categorize
+from surveys.referrals.codes import active_programme, follow_referral, referral_url
 from worker.enqueue import enqueue
 from worker.tasks import process_response
 

@@ -13,8 +13,8 @@ from app.extensions import csrf, db
 from app.respond import bp
 from app.respond.i18n import language_of
 from app.respond.routes import render_page
-from surveys.customers import unsubscribe
-from surveys.invitations import find_invitation
+from surveys.customers.records import unsubscribe
+from surveys.delivery.invitations import find_invitation
 from surveys.models import Customer
 
 

@@ -1,14 +1,14 @@
-"""Email: composing the survey invitation and delivering it through the outbox to SMTP.
+"""Email transport: the outbox to SMTP, and what every email shares (``render``).
 
-``compose`` renders an email and adds it to the outbox with the invitation (same transaction);
-``delivery`` hands one outbox row to SMTP at most once (the ``deliver_email`` task), ``batch``
-many over one connection (``deliver_emails``, the bulk path); ``smtp`` holds the connection
+Emails are composed where their concept lives (``surveys.delivery.emails``,
+``surveys.rescue.emails``) and added to the outbox in the caller's transaction. ``outbox``
+hands one row to SMTP at most once (the ``deliver_email`` task), ``batch`` many over one
+connection (``deliver_emails``, the bulk path); ``smtp`` holds the connection
 settings and the connection to the server.
 """
 
 from surveys.mail.batch import BatchOutcome, deliver_batch
-from surveys.mail.compose import queue_invitation_email, render_invitation
-from surveys.mail.delivery import build_message, deliver, record_failure, stalled_outbox_ids
+from surveys.mail.outbox import build_message, deliver, record_failure, stalled_outbox_ids
 from surveys.mail.smtp import SmtpConnection, SmtpSettings
 
 __all__ = [
@@ -18,8 +18,6 @@ __all__ = [
     "build_message",
     "deliver",
     "deliver_batch",
-    "queue_invitation_email",
     "record_failure",
-    "render_invitation",
     "stalled_outbox_ids",
 ]

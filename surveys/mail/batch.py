@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from surveys.mail.delivery import claim_outbox, release_claims, send_claimed, set_claimed
+from surveys.mail.outbox import claim_outbox, release_claims, send_claimed, set_claimed
 from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpConnection, SmtpSettings
 from surveys.models import OutboxEmail
 

@@ -6,7 +6,7 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
-from surveys import clock
+from surveys.kernel import clock
 
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {

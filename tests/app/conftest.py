@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from surveys.apikeys import create_api_key
+from surveys.staff.apikeys import create_api_key
 
 API = "/api/v1"
 

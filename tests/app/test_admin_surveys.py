@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from surveys.catalog.rules import create_rule
 from surveys.models import Invitation, Response, Survey, TriggerRule
-from surveys.staff import create_staff
-from surveys.trigger_rules import create_rule
+from surveys.staff.accounts import create_staff
 from tests.factories import make_survey
 
 PASSWORD = "admin pages password"
@@ -228,7 +228,7 @@ def test_pause_and_resume(admin, session):
 
 
 def test_pausing_holds_scheduled_invitations_and_resuming_sends_them(admin, session, settings):
-    from surveys.scheduling import schedule_invitation
+    from surveys.delivery.scheduling import schedule_invitation
     from tests.factories import make_customer
     from tests.factories_delivery import Clock, utc
     from worker.delivery_tasks import dispatch_due_invitations

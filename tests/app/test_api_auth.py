@@ -3,9 +3,9 @@
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from surveys import clock
-from surveys.apikeys import create_api_key, revoke_api_key, verify_api_key
+from surveys.kernel import clock
 from surveys.models import ApiKey
+from surveys.staff.apikeys import create_api_key, revoke_api_key, verify_api_key
 from tests.app.conftest import assert_error
 
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
+from surveys.delivery.triggers import evaluate_events
 from surveys.models import Customer
-from surveys.triggers import evaluate_events
 from tests.app.conftest import assert_error
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import Clock, make_event, make_rule, utc

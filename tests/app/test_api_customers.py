@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from surveys import clock
+from surveys.kernel import clock
 from surveys.models import Customer, StageChange
 from tests.app.conftest import API, assert_error
 from tests.factories import make_customer

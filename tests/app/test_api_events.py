@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from surveys import clock
+from surveys.kernel import clock
 from surveys.models import Customer, Event, Invitation, StageChange, TriggerRule
 from tests.app.conftest import API, assert_error
 from tests.factories import make_customer, make_survey

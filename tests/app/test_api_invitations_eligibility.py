@@ -1,5 +1,5 @@
-"""An email invitation over the API is decided like every other send (surveys.eligibility): an
-open invitation or a recontact window records it "skipped" with the reason, quiet hours in the
+"""An email invitation over the API is decided like every other send (surveys.delivery.eligibility):
+an open invitation or a recontact window records it "skipped" with the reason, quiet hours in the
 customer's zone hold it "scheduled" until the dispatcher sends it; a link only is not a send.
 All on a controllable clock."""
 
@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from surveys.invitations import answer_url, invitation_token
+from surveys.answers.recording import record_answer
+from surveys.delivery.invitations import answer_url, invitation_token
 from surveys.models import Customer, Invitation, OutboxEmail
-from surveys.responses import record_answer
 from tests.app.conftest import assert_error
 from tests.factories import make_survey
 from tests.factories_delivery import Clock, utc

@@ -1,8 +1,8 @@
 """GET /api/v1/invitations: every invitation with its status and the reason for it."""
 
-from surveys.invitations import answer_url, invitation_token
+from surveys.delivery.invitations import answer_url, invitation_token
+from surveys.delivery.triggers import evaluate_events
 from surveys.models import Invitation
-from surveys.triggers import evaluate_events
 from tests.app.conftest import assert_error
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import Clock, make_event, make_rule, utc

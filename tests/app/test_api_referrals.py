@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
+from surveys.answers.processing import process_response
+from surveys.answers.recording import add_comment, record_answer
 from surveys.models import ReferralProgramme
-from surveys.processing import process_response
-from surveys.responses import add_comment, record_answer
 from tests.app.conftest import assert_error
 from tests.factories import make_invitation, make_programme, make_survey
 

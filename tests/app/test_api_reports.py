@@ -1,6 +1,6 @@
 """Score summaries over the API: exact figures per kind (DESIGN.md, Metrics)."""
 
-from surveys.responses import record_answer
+from surveys.answers.recording import record_answer
 from tests.app.conftest import assert_error
 from tests.factories import make_invitation, make_survey
 

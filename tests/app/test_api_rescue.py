@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from surveys.processing import process_response
-from surveys.responses import add_comment, record_answer
+from surveys.answers.processing import process_response
+from surveys.answers.recording import add_comment, record_answer
 from tests.app.conftest import assert_error
 from tests.factories import make_invitation, make_survey
 
@@ -51,7 +51,7 @@ def test_unknown_status_is_422(api_client):
 
 
 def test_the_queue_filters_over_the_api(api_client, session, settings):
-    from surveys import clock
+    from surveys.kernel import clock
     from surveys.models import Customer, RescueTask
     from tests.factories_rescue import make_staff
 

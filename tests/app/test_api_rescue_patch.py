@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from surveys.apikeys import create_api_key
 from surveys.models import Invitation, OutboxEmail, RescueTask
+from surveys.staff.apikeys import create_api_key
 from tests.app.conftest import JsonClient, assert_error
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 

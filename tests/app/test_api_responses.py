@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from surveys import clock
-from surveys.processing import process_response
-from surveys.responses import add_comment, record_answer
+from surveys.answers.processing import process_response
+from surveys.answers.recording import add_comment, record_answer
+from surveys.kernel import clock
 from tests.app.conftest import assert_error
 from tests.factories import make_invitation, make_survey
 

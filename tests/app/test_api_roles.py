@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.api.auth import role_allows
-from surveys.apikeys import create_api_key, revoke_api_key
-from surveys.errors import ValidationError
+from surveys.kernel.errors import ValidationError
 from surveys.models import ROLES, ApiKey, Survey
+from surveys.staff.apikeys import create_api_key, revoke_api_key
 from tests.app.conftest import assert_error
 from tests.factories_security import make_rows
 

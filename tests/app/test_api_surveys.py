@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from surveys.catalog import DEFAULT_TEXTS
+from surveys.catalog.definitions import DEFAULT_TEXTS
 from tests.app.conftest import assert_error
 
 

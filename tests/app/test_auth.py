@@ -6,9 +6,9 @@ from sqlalchemy import select
 from app import create_app
 from app.auth.routes import safe_next
 from config import TestConfig
-from surveys.errors import ConflictError, ValidationError
+from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import StaffUser
-from surveys.staff import authenticate, create_staff
+from surveys.staff.accounts import authenticate, create_staff
 from tests.conftest import use_celery_of
 
 PASSWORD = "correct horse battery"

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from surveys import catalog
-from surveys.bounces import record_bounce
-from surveys.invitations import answer_url, invitation_token
+from surveys.answers.recording import record_answer
+from surveys.catalog import definitions as catalog
+from surveys.delivery.bounces import record_bounce
+from surveys.delivery.invitations import answer_url, invitation_token
+from surveys.delivery.triggers import evaluate_events
 from surveys.models import Invitation, OutboxEmail
-from surveys.responses import record_answer
-from surveys.triggers import evaluate_events
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import Clock, make_event, make_rule, utc
 from worker.delivery_tasks import dispatch_due_invitations, remind_and_expire_invitations

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from surveys import clock, imports
-from surveys.customers import upsert_customer
-from surveys.errors import ConflictError, ValidationError
+from surveys.customers import imports
+from surveys.customers.records import upsert_customer
+from surveys.kernel import clock
+from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import Customer, CustomerImport, StageChange
-from surveys.staff import create_staff
+from surveys.staff.accounts import create_staff
 from worker.import_tasks import import_customers
 
 PASSWORD = "import admin password"

@@ -6,12 +6,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from surveys import clock, events, lifecycle
-from surveys.errors import ValidationError
-from surveys.invitations import create_invitation
+from surveys.answers.processing import process_response
+from surveys.answers.recording import record_answer
+from surveys.customers import events
+from surveys.customers import stages as lifecycle
+from surveys.delivery.invitations import create_invitation
+from surveys.kernel import clock
+from surveys.kernel.errors import ValidationError
+from surveys.lifecycle import evaluation
 from surveys.models import Event, Invitation, Response, StageChange
-from surveys.processing import process_response
-from surveys.responses import record_answer
 from tests.factories import make_customer, make_invitation, make_programme, make_survey
 from worker import lifecycle_tasks
 
@@ -84,7 +87,7 @@ def test_default_mapping_moves_through_the_lifecycle(session, settings):
         for i, name in enumerate(names)
     ]
 
-    evaluated = events.evaluate(session, ids, settings)
+    evaluated = evaluation.evaluate(session, ids, settings)
     session.commit()
 
     assert len(evaluated) == 5
@@ -104,10 +107,10 @@ def test_mapping_is_configurable(session, settings):
     session.commit()
     custom = replace(settings, stage_events={"upgraded": "loyal", "renewed": "active"})
 
-    events.evaluate(session, [store(session, customer, "upgraded").id], custom)
+    evaluation.evaluate(session, [store(session, customer, "upgraded").id], custom)
     session.commit()
     assert customer.stage == "loyal"
-    events.evaluate(
+    evaluation.evaluate(
         session, [store(session, customer, "cancelled", T0 + timedelta(hours=1)).id], custom
     )
     session.commit()
@@ -136,8 +139,8 @@ def test_the_mapping_is_read_from_stage_events_in_the_configuration(app, session
     customer = make_customer(session, stage="active")
     session.commit()
 
-    events.evaluate(session, [store(session, customer, "plan_upgraded").id], settings)
-    events.evaluate(
+    evaluation.evaluate(session, [store(session, customer, "plan_upgraded").id], settings)
+    evaluation.evaluate(
         session, [store(session, customer, "renewed", T0 + timedelta(hours=1)).id], settings
     )
     session.commit()
@@ -151,7 +154,7 @@ def test_events_in_one_batch_apply_in_the_order_they_happened(session, settings)
     late = store(session, customer, "renewed", T0)
     early = store(session, customer, "cancelled", T0 - timedelta(days=2))
 
-    events.evaluate(session, [late.id, early.id], settings)
+    evaluation.evaluate(session, [late.id, early.id], settings)
     session.commit()
 
     session.refresh(customer)
@@ -162,11 +165,11 @@ def test_events_in_one_batch_apply_in_the_order_they_happened(session, settings)
 def test_an_event_older_than_the_latest_change_does_not_overwrite_it(session, settings):
     customer = make_customer(session, stage="active")
     session.commit()
-    events.evaluate(session, [store(session, customer, "renewed", T0).id], settings)
+    evaluation.evaluate(session, [store(session, customer, "renewed", T0).id], settings)
     session.commit()
 
     backfilled = store(session, customer, "signed_up", T0 - timedelta(days=300))
-    events.evaluate(session, [backfilled.id], settings)
+    evaluation.evaluate(session, [backfilled.id], settings)
     session.commit()
 
     session.refresh(customer)
@@ -179,9 +182,9 @@ def test_evaluating_twice_changes_nothing(session, settings):
     session.commit()
     event = store(session, customer, "cancelled")
 
-    assert len(events.evaluate(session, [event.id], settings)) == 1
+    assert len(evaluation.evaluate(session, [event.id], settings)) == 1
     session.commit()
-    assert events.evaluate(session, [event.id], settings) == []
+    assert evaluation.evaluate(session, [event.id], settings) == []
     session.commit()
 
     assert count(session, StageChange) == 1
@@ -196,7 +199,7 @@ def test_sweeper_evaluates_events_whose_message_was_lost(session, settings, fixe
     fresh = store(session, customer, "renewed", T0 + timedelta(seconds=30))
     fixed_clock[0] = T0 + settings.sweep_after + timedelta(seconds=1)
 
-    assert events.unevaluated_event_ids(session, settings) == [lost.id]  # fresh is too new
+    assert evaluation.unevaluated_event_ids(session, settings) == [lost.id]  # fresh is too new
     assert lifecycle_tasks.sweep_unevaluated_events.delay().get() == 1  # eager in tests
 
     session.expire_all()

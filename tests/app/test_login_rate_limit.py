@@ -6,7 +6,7 @@ from app import create_app
 from app.auth.security import rate_limit_storage
 from app.extensions import limiter
 from config import TestConfig
-from surveys.staff import create_staff
+from surveys.staff.accounts import create_staff
 from tests.conftest import use_celery_of
 from tests.servers import free_port
 

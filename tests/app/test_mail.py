@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from surveys import clock
+from surveys.delivery.emails import queue_invitation_email
+from surveys.kernel import clock
 from surveys.mail import (
     SmtpSettings,
     deliver,
-    queue_invitation_email,
     record_failure,
     stalled_outbox_ids,
 )

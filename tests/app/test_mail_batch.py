@@ -12,7 +12,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from surveys.mail import SmtpSettings, deliver_batch, queue_invitation_email
+from surveys.delivery.emails import queue_invitation_email
+from surveys.mail import SmtpSettings, deliver_batch
 from surveys.models import Customer, Invitation, OutboxEmail
 from tests.factories import make_invitation, make_survey
 from tests.servers import free_port

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from surveys import clock
+from surveys.answers.processing import process_response
+from surveys.answers.recording import add_comment, record_answer
+from surveys.kernel import clock
 from surveys.models import RescueTask
-from surveys.processing import process_response
-from surveys.responses import add_comment, record_answer
-from surveys.staff import create_staff
+from surveys.staff.accounts import create_staff
 from tests.factories import make_invitation, make_programme, make_survey
 
 PASSWORD = "overview password"

@@ -5,10 +5,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from surveys import clock, processing
+from surveys.answers import processing
+from surveys.answers.processing import process_response, unprocessed_response_ids
+from surveys.answers.recording import add_comment, record_answer
+from surveys.kernel import clock
 from surveys.models import Referral, RescueTask, Response
-from surveys.processing import process_response, unprocessed_response_ids
-from surveys.responses import add_comment, record_answer
 from tests.factories import make_invitation, make_programme, make_survey
 
 

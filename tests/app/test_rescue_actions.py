@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from surveys.errors import ConflictError, ValidationError
+from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.mail import SmtpSettings, deliver
 from surveys.models import Invitation, OutboxEmail, RescueNote
-from surveys.rescue_actions import (
+from surveys.rescue.actions import (
     TRANSITIONS,
     add_note,
     assign,

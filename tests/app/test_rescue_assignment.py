@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from surveys.handlers import record_handlers
+from surveys.answers.processing import process_responses
+from surveys.answers.recording import add_comment
+from surveys.delivery.handlers import record_handlers
 from surveys.models import (
     Event,
     Invitation,
@@ -14,9 +16,7 @@ from surveys.models import (
     RescueTaskEvent,
     Response,
 )
-from surveys.processing import process_responses
-from surveys.rescue import queued_task_emails
-from surveys.responses import add_comment
+from surveys.rescue.opening import queued_task_emails
 from tests.factories import make_survey
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 from worker.tasks import process_response

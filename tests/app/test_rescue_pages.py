@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from config import TestConfig
-from surveys import clock
+from surveys.kernel import clock
 from surveys.models import (
     Event,
     Invitation,
@@ -294,7 +294,7 @@ def test_comments_notes_and_names_are_escaped_everywhere(agent_client, session, 
 def test_customer_timeline_is_newest_first_in_a_fixed_number_of_queries(engine, session, settings):
     from sqlalchemy import event as sa_event
 
-    from surveys.timeline import customer_timeline
+    from surveys.customers.timeline import customer_timeline
 
     now = clock.now()
     first = make_task(session, settings, score=1, comment="Broken.")

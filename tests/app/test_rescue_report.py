@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from surveys.errors import ValidationError
+from surveys.kernel.errors import ValidationError
 from surveys.models import RescueTask
-from surveys.rescue_actions import change_status
-from surveys.rescue_report import rescue_report
+from surveys.rescue.actions import change_status
+from surveys.rescue.report import rescue_report
 from tests.factories import make_survey
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 

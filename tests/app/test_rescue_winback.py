@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from surveys.invitations import create_invitation
+from surveys.answers.processing import process_responses
+from surveys.answers.recording import record_answer
+from surveys.delivery.invitations import create_invitation
 from surveys.models import Customer, Event, StageChange
-from surveys.processing import process_responses
-from surveys.rescue_actions import change_status
-from surveys.rescue_winback import on_events
-from surveys.responses import record_answer
+from surveys.rescue.actions import change_status
+from surveys.rescue.winback import on_events
 from tests.factories import make_survey
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 

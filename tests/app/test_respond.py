@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select, update
 
 from app.respond.i18n import SCALE_ENDS, TEXTS
-from surveys import clock
+from surveys.answers.recording import record_answer
+from surveys.kernel import clock
 from surveys.models import Invitation, Referral, RescueTask, Response
-from surveys.responses import record_answer
 from tests.factories import make_invitation, make_programme, make_survey
 
 

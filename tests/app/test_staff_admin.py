@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from surveys import clock
-from surveys.errors import ConflictError, ValidationError
+from surveys.kernel import clock
+from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import StaffUser
-from surveys.staff import (
+from surveys.staff.accounts import (
     authenticate,
     count_open_tasks,
     deactivate_staff,

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from surveys import clock
+from surveys.kernel import clock
 from surveys.models import Customer, Invitation
 from tests.factories import make_invitation
 

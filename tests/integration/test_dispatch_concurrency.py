@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from surveys.dispatch import dispatch_due
+from surveys.delivery.dispatch import dispatch_due
+from surveys.delivery.scheduling import schedule_invitation
 from surveys.mail import stalled_outbox_ids
 from surveys.models import Invitation, OutboxEmail
-from surveys.scheduling import schedule_invitation
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import Clock, utc
 from tests.integration.conftest import wait_for, worker_env

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from surveys.delivery.scheduling import schedule_invitation
 from surveys.models import Invitation, OutboxEmail
-from surveys.scheduling import schedule_invitation
 from tests.factories import make_customer, make_survey
 from tests.integration.conftest import daytime_zone, wait_for, worker_env
 from tests.servers import celery_worker

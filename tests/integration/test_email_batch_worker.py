@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from surveys.mail import queue_invitation_email
+from surveys.delivery.emails import queue_invitation_email
 from surveys.models import OutboxEmail
 from tests.app.test_mail_batch import Sink
 from tests.factories import make_invitation, make_survey

@@ -18,7 +18,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from surveys.mail import queue_invitation_email, stalled_outbox_ids
+from surveys.delivery.emails import queue_invitation_email
+from surveys.mail import stalled_outbox_ids
 from surveys.models import Invitation, OutboxEmail, Response
 from tests.factories import make_invitation
 from tests.integration.conftest import wait_for, worker_env

@@ -7,10 +7,10 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select, update
 
-from surveys import clock
-from surveys.apikeys import create_api_key
-from surveys.events import record_event
+from surveys.customers.events import record_event
+from surveys.kernel import clock
 from surveys.models import Customer, Event, StageChange
+from surveys.staff.apikeys import create_api_key
 from tests.factories import make_customer, make_invitation
 from tests.integration.conftest import wait_for
 from worker import lifecycle_tasks

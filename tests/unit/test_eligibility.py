@@ -5,9 +5,9 @@ from datetime import time, timedelta
 
 import pytest
 
-from surveys.eligibility import decide, quiet_decision
-from surveys.invitations import create_invitation
-from surveys.settings import Settings
+from surveys.delivery.eligibility import decide, quiet_decision
+from surveys.delivery.invitations import create_invitation
+from surveys.kernel.settings import Settings
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import utc
 

@@ -1,7 +1,7 @@
 import pytest
 
-from surveys.errors import ValidationError
-from surveys.referrals import validate_landing_url
+from surveys.kernel.errors import ValidationError
+from surveys.referrals.codes import validate_landing_url
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
-from surveys.errors import ConflictError, ValidationError
-from surveys.invitations import answer_url, find_invitation
-from surveys.mail import queue_invitation_email
+from surveys.delivery.emails import queue_invitation_email
+from surveys.delivery.invitations import answer_url, find_invitation
+from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import OutboxEmail
 from tests.factories import make_invitation, make_survey
 
@@ -181,7 +181,7 @@ def test_an_invitation_is_emailed_only_once(session, settings):
 
 def test_the_email_names_the_scale_ends_as_the_answer_page_does():
     from app.respond.i18n import SCALE_ENDS
-    from surveys.mail.compose import SCALE_LABELS
+    from surveys.delivery.emails import SCALE_LABELS
 
     for kind, by_locale in SCALE_LABELS.items():
         for locale, ends in by_locale.items():

@@ -1,4 +1,4 @@
-from surveys.routing import Route, route
+from surveys.answers.routing import Route, route
 
 
 def test_detractor_without_comment_gets_a_normal_priority_rescue():

@@ -1,7 +1,7 @@
 import pytest
 
-from surveys import scoring
-from surveys.errors import InvalidScoreError
+from surveys.catalog import scoring
+from surveys.kernel.errors import InvalidScoreError
 
 
 @pytest.mark.parametrize(

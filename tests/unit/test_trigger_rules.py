@@ -3,21 +3,21 @@
 import pytest
 from sqlalchemy import func, select
 
-from surveys.errors import NotFoundError, ValidationError
-from surveys.events import record_event
-from surveys.models import TriggerRule
-from surveys.trigger_rules import (
+from surveys.catalog.rules import (
     MAX_DELAY_MINUTES,
     create_rule,
     delete_rule,
     describe_filter,
     get_rule,
     replace_rules,
-    scalar_from_text,
     update_rule,
     validate_filters,
 )
-from surveys.triggers import evaluate_events
+from surveys.customers.events import record_event
+from surveys.customers.records import scalar_from_text
+from surveys.delivery.triggers import evaluate_events
+from surveys.kernel.errors import NotFoundError, ValidationError
+from surveys.models import TriggerRule
 from tests.factories import make_survey
 
 

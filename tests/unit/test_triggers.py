@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
+from surveys.delivery.triggers import evaluate_events, rule_matches
 from surveys.models import Customer, Invitation
-from surveys.triggers import evaluate_events, rule_matches
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import Clock, make_event, make_rule, utc
 

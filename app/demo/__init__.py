@@ -1,0 +1,1 @@
+"""The demo seed: adds and flushes demo data; the CLI commits."""

@@ -1,0 +1,1 @@
+"""Answers: recording a score and comment, processing (analysis, category, routing)."""

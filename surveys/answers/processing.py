@@ -1,0 +1,188 @@
+"""The pipeline for answers: language → sentiment → themes → category → route.
+
+It works on batches with a fixed number of statements whatever the batch size (one answer is a
+batch of one), so a burst is processed far faster than one task per answer allows.
+
+Running it twice changes nothing: analysis is deterministic, rescue tasks and referrals sit behind
+unique constraints, and a result is only written if the answer did not change meanwhile (its
+revision), so a stale run never overwrites a newer one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from surveys.answers.analysis import analyze, detect_language, extract_themes
+from surveys.answers.routing import Route, route
+from surveys.catalog.scoring import categorize
+from surveys.customers.stages import Answer, apply_feedback
+from surveys.kernel import clock
+from surveys.kernel.settings import Settings
+from surveys.models import Customer, Response, ResponseTheme, Survey
+from surveys.referrals.codes import invite_promoters
+from surveys.rescue.opening import RescueCase, open_rescue_tasks
+from surveys.rescue.winback import on_responses
+
+
+@dataclass(frozen=True)
+class Outcome:
+    response_id: int
+    status: str  # "processed", "already_processed", "superseded", "missing"
+    rescue_task_id: int | None = None
+    referral_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    row: object  # the loaded row: id, revision, score, comment, customer_id, ...
+    language: str | None
+    polarity: float | None
+    label: str | None
+    category: str
+    themes: list[str]
+    route: Route
+
+
+def process_response(session: Session, response_id: int, settings: Settings) -> Outcome:
+    """Analyse and route one response; flushes, the caller commits."""
+    return process_responses(session, [response_id], settings)[0]
+
+
+def process_responses(
+    session: Session, response_ids: list[int], settings: Settings
+) -> list[Outcome]:
+    """Analyse and route a batch of responses; one Outcome per id, in order. Flushes only."""
+    rows = session.execute(
+        select(
+            Response.id, Response.revision, Response.score, Response.comment,
+            Response.customer_id, Response.survey_id, Response.answered_at,
+            Survey.kind, Customer.locale,
+        )
+        .join(Survey, Survey.id == Response.survey_id)
+        .join(Customer, Customer.id == Response.customer_id)
+        .where(Response.id.in_(response_ids), Response.processed_at.is_(None))
+    ).all()  # fmt: skip
+    outcomes = _skipped(session, set(response_ids) - {row.id for row in rows})
+    if rows:
+        now = clock.now()
+        done = _claim(session, [_analyse(row) for row in rows], now)
+        _store_themes(session, done)
+        tasks = open_rescue_tasks(
+            session,
+            [
+                RescueCase(a.row.id, a.row.customer_id, a.row.survey_id, a.row.answered_at,
+                           a.route.priority)
+                for a in done if a.route.rescue
+            ],
+            settings,
+        )  # fmt: skip
+        referrals = invite_promoters(
+            session, [(a.row.id, a.row.customer_id) for a in done if a.route.referral]
+        )
+        answers = [
+            Answer(a.row.id, a.row.customer_id, a.row.kind, a.category, a.row.score,
+                   a.row.answered_at)
+            for a in done
+        ]  # fmt: skip
+        apply_feedback(session, answers)
+        # A rescued customer's next answer decides the win-back of their resolved tasks.
+        on_responses(session, answers)
+        claimed = {a.row.id for a in done}
+        for row in rows:
+            outcomes[row.id] = (
+                Outcome(row.id, "processed", tasks.get(row.id), referrals.get(row.id))
+                if row.id in claimed
+                else Outcome(row.id, "superseded")  # the run that change enqueued handles it
+            )
+    return [outcomes[response_id] for response_id in response_ids]
+
+
+def _analyse(row) -> _Analysis:
+    language = sentiment = None
+    if row.comment:
+        # Very short comments ("Hidas") are undecidable: the customer's own language is the
+        # best guess then.
+        language = detect_language(row.comment) or row.locale
+        sentiment = analyze(row.comment, language)
+    polarity = sentiment.polarity if sentiment else None
+    label = sentiment.label if sentiment else None
+    category = categorize(row.kind, row.score)
+    return _Analysis(
+        row=row,
+        language=language,
+        polarity=polarity,
+        label=label,
+        category=category,
+        themes=extract_themes(row.comment, language),
+        route=route(row.kind, category, polarity, label),
+    )
+
+
+def _claim(session: Session, analysed: list[_Analysis], now: datetime) -> list[_Analysis]:
+    """Write the results where the revision is still the one read; return those written."""
+    table = Response.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.revision == bindparam("b_revision"))
+        .values(
+            language=bindparam("b_language"),
+            sentiment_polarity=bindparam("b_polarity"),
+            sentiment_label=bindparam("b_label"),
+            category=bindparam("b_category"),
+            processed_at=bindparam("b_processed_at"),
+        ),
+        [
+            {
+                "b_id": a.row.id, "b_revision": a.row.revision, "b_language": a.language,
+                "b_polarity": a.polarity, "b_label": a.label, "b_category": a.category,
+                "b_processed_at": now,
+            }
+            for a in analysed
+        ],
+    )  # fmt: skip
+    # Rows written carry this run's timestamp. Nothing can change them between the update and
+    # this select: the update holds their locks (the whole database on SQLite) until commit.
+    written = set(
+        session.scalars(
+            select(table.c.id).where(
+                table.c.id.in_([a.row.id for a in analysed]), table.c.processed_at == now
+            )
+        )
+    )
+    return [a for a in analysed if a.row.id in written]
+
+
+def _store_themes(session: Session, analysed: list[_Analysis]) -> None:
+    if not analysed:
+        return
+    session.execute(
+        delete(ResponseTheme).where(ResponseTheme.response_id.in_([a.row.id for a in analysed]))
+    )
+    rows = [{"response_id": a.row.id, "theme": theme} for a in analysed for theme in a.themes]
+    if rows:
+        session.execute(ResponseTheme.__table__.insert(), rows)
+
+
+def _skipped(session: Session, missing_or_done: set[int]) -> dict[int, Outcome]:
+    if not missing_or_done:
+        return {}
+    existing = set(session.scalars(select(Response.id).where(Response.id.in_(missing_or_done))))
+    return {
+        rid: Outcome(rid, "already_processed" if rid in existing else "missing")
+        for rid in missing_or_done
+    }
+
+
+def unprocessed_response_ids(session: Session, settings: Settings, limit: int = 1000) -> list[int]:
+    """Responses still unprocessed ``sweep_after`` past their last change: lost messages."""
+    cutoff = clock.now() - settings.sweep_after
+    return list(
+        session.scalars(
+            select(Response.id)
+            .where(Response.processed_at.is_(None), Response.updated_at < cutoff)
+            .order_by(Response.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,209 @@
+"""Survey definitions: create, change, find. A survey asks one question, in English and Finnish."""
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from surveys.kernel.errors import NotFoundError, ValidationError
+from surveys.kernel.tokens import new_token
+from surveys.models import KINDS, Invitation, Survey
+
+# Integer primary keys are 32-bit on PostgreSQL; a larger id cannot exist, and asking the
+# database for one would fail rather than find nothing.
+MAX_ID = 2**31 - 1
+MAX_NAME_LENGTH = 200
+MAX_TEXT_LENGTH = 1000
+TEXT_FIELDS = ("question_en", "question_fi", "comment_prompt_en", "comment_prompt_fi")
+# Delivery policy (see Survey): days, or None for reminder_days (no reminder).
+POLICY_FIELDS = ("recontact_days", "reminder_days", "expire_days", "quiet_weekends")
+POLICY_DEFAULTS: dict[str, Any] = {
+    "recontact_days": 90,
+    "reminder_days": 3,
+    "expire_days": 14,
+    "quiet_weekends": False,
+}
+MAX_RECONTACT_DAYS = 3650
+MAX_EXPIRE_DAYS = 365
+UPDATABLE_FIELDS = ("name", "active", *TEXT_FIELDS, *POLICY_FIELDS)
+# The reason shown on a scheduled invitation while its survey is paused (it waits, see dispatch).
+HELD_PAUSED = "held: survey paused"
+
+_REASON = {
+    "comment_prompt_en": "What is the main reason for your score?",
+    "comment_prompt_fi": "Mikä on tärkein syy antamaasi arvosanaan?",
+}
+# The texts a survey asks when its creator gives none, per kind.
+DEFAULT_TEXTS: dict[str, dict[str, str]] = {
+    "nps": {
+        "question_en": "How likely are you to recommend us to a friend or colleague?",
+        "question_fi": "Kuinka todennäköisesti suosittelisit meitä ystävälle tai kollegalle?",
+        **_REASON,
+    },
+    "csat": {
+        "question_en": "How satisfied were you with our service?",
+        "question_fi": "Kuinka tyytyväinen olit palveluumme?",
+        **_REASON,
+    },
+    "ces": {
+        "question_en": "How easy was it to get your issue resolved?",
+        "question_fi": "Kuinka helppoa asiasi hoitaminen oli?",
+        "comment_prompt_en": "What made it easy or hard?",
+        "comment_prompt_fi": "Mikä teki siitä helppoa tai vaikeaa?",
+    },
+}
+
+
+def create_survey(
+    session: Session,
+    name: str,
+    kind: str,
+    *,
+    active: bool = True,
+    **fields: Any,
+) -> Survey:
+    """Add a survey with a fresh public key; texts left out (or None) take the kind's defaults.
+
+    ``fields`` are any of question_en, question_fi, comment_prompt_en, comment_prompt_fi and
+    the delivery policy (recontact_days, reminder_days, expire_days, quiet_weekends; left out,
+    the defaults 90, 3, 14, False). Flushes; the caller commits.
+
+    :raises ValidationError: unknown kind or field, an empty or overlong name or text, a
+        policy value out of range.
+    """
+    if kind not in KINDS:
+        raise ValidationError(
+            f"Unknown survey kind {kind!r}.", fields={"kind": f"one of {', '.join(KINDS)}"}
+        )
+    unknown = set(fields) - set(TEXT_FIELDS) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValidationError("Unknown survey fields.", fields={f: "unknown" for f in unknown})
+    values = {field: fields.get(field) or DEFAULT_TEXTS[kind][field] for field in TEXT_FIELDS}
+    policy = _clean_policy(POLICY_DEFAULTS, {f: fields[f] for f in POLICY_FIELDS if f in fields})
+    survey = Survey(
+        key=new_token(12),
+        name=_clean_name(name),
+        kind=kind,
+        active=bool(active),
+        **{field: _clean_text(field, value) for field, value in values.items()},
+        **policy,
+    )
+    session.add(survey)
+    session.flush()
+    if policy["reminder_days"] is None:
+        # The INSERT treats None as "not given" and takes the column default: set it again.
+        survey.reminder_days = None
+        session.flush()
+    return survey
+
+
+def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
+    """Change a survey's name, texts, active flag or delivery policy; the kind never changes
+    (scores depend on it). Pausing (``active=False``) holds its scheduled invitations (their
+    reason says so; the dispatcher leaves them); resuming lets them go out.
+
+    Everything is checked before anything changes. Flushes; the caller commits.
+
+    :raises ValidationError: an unknown or unchangeable field, an empty or overlong value.
+    """
+    unknown = set(changes) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            "These survey fields cannot be changed.",
+            fields={f: "cannot be changed" for f in unknown},
+        )
+    current = {field: getattr(survey, field) for field in POLICY_FIELDS}
+    policy = _clean_policy(current, {f: changes[f] for f in POLICY_FIELDS if f in changes})
+    for field, value in changes.items():
+        if field == "name":
+            survey.name = _clean_name(value)
+        elif field == "active":
+            if not isinstance(value, bool):
+                raise ValidationError("active must be true or false.", fields={"active": "boolean"})
+            if value != survey.active:
+                _hold_scheduled(session, survey, held=not value)
+            survey.active = value
+        elif field in POLICY_FIELDS:
+            setattr(survey, field, policy[field])
+        else:
+            setattr(survey, field, _clean_text(field, value))
+    session.flush()
+    return survey
+
+
+def _hold_scheduled(session: Session, survey: Survey, *, held: bool) -> None:
+    """Mark (or unmark) the survey's scheduled invitations as held by the pause."""
+    stmt = update(Invitation).where(
+        Invitation.survey_id == survey.id, Invitation.status == "scheduled"
+    )
+    if held:
+        stmt = stmt.values(reason=HELD_PAUSED)
+    else:
+        stmt = stmt.where(Invitation.reason == HELD_PAUSED).values(reason=None)
+    session.execute(stmt.execution_options(synchronize_session=False))
+
+
+def get_survey(session: Session, survey_id: int) -> Survey:
+    """:raises NotFoundError: no survey with this id."""
+    survey = session.get(Survey, survey_id) if 0 < survey_id <= MAX_ID else None
+    if survey is None:
+        raise NotFoundError(f"No survey {survey_id}.")
+    return survey
+
+
+def list_surveys(session: Session) -> list[Survey]:
+    """Every survey, oldest first, with its trigger rules loaded."""
+    stmt = select(Survey).options(selectinload(Survey.trigger_rules)).order_by(Survey.id)
+    return list(session.scalars(stmt))
+
+
+def _clean_name(name: str | None) -> str:
+    name = (name or "").strip() if isinstance(name, str | None) else ""
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            f"A survey needs a name of 1 to {MAX_NAME_LENGTH} characters.",
+            fields={"name": f"1..{MAX_NAME_LENGTH} characters"},
+        )
+    return name
+
+
+def _clean_text(field: str, text: str | None) -> str:
+    text = (text or "").strip() if isinstance(text, str | None) else ""
+    if not text or len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            f"{field} must be 1 to {MAX_TEXT_LENGTH} characters.",
+            fields={field: f"1..{MAX_TEXT_LENGTH} characters"},
+        )
+    return text
+
+
+def _clean_policy(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The delivery policy after ``given`` is applied to ``current``, every value checked.
+
+    A reminder must come before the link expires, or it would point to a closed survey.
+    """
+    policy = dict(current) | given
+    errors: dict[str, str] = {}
+
+    def days(field: str, low: int, high: int, *, nullable: bool = False) -> None:
+        value = policy[field]
+        if value is None and nullable:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            empty = " or empty for none" if nullable else ""
+            errors[field] = f"a whole number of days, {low} to {high}{empty}"
+
+    days("recontact_days", 0, MAX_RECONTACT_DAYS)
+    days("expire_days", 1, MAX_EXPIRE_DAYS)
+    days("reminder_days", 1, MAX_EXPIRE_DAYS, nullable=True)
+    if not isinstance(policy["quiet_weekends"], bool):
+        errors["quiet_weekends"] = "true or false"
+    if not errors and policy["reminder_days"] is not None:
+        if policy["reminder_days"] >= policy["expire_days"]:
+            errors["reminder_days"] = (
+                f"before the link expires (after {policy['expire_days']} days), or none"
+            )
+    if errors:
+        names = ", ".join(errors)
+        raise ValidationError(f"The delivery policy is not valid: {names}.", fields=errors)
+    return {field: policy[field] for field in POLICY_FIELDS}

@@ -1,0 +1,238 @@
+"""Customers, keyed by the integrator's own id: create or update them, and decide if we may email.
+
+Every value is checked before anything is written, so a rejected call leaves no half-made row.
+"""
+
+import math
+import re
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from surveys.customers.stages import move_stage
+from surveys.kernel.addresses import looks_like_email
+from surveys.kernel.db import insert_ignore
+from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
+from surveys.models import LOCALES, STAGES, Customer
+
+MAX_EXTERNAL_ID_LENGTH = 255
+MAX_NAME_LENGTH = 255
+MAX_TIMEZONE_LENGTH = 64
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_KEY_LENGTH = 64
+MAX_ATTRIBUTE_VALUE_LENGTH = 1000
+INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,10}")
+UPSERT_FIELDS = ("email", "name", "locale", "timezone", "stage", "attributes", "unsubscribed")
+
+
+class UnsubscribedError(ConflictError):
+    code = "unsubscribed"
+
+
+class BouncedError(ConflictError):
+    code = "bounced"
+
+
+def upsert_customer(
+    session: Session, external_id: str, *, cause: str = "api", **fields: Any
+) -> Customer:
+    """The customer ``external_id``, created if new, with the given fields set.
+
+    Fields left out keep their value. ``attributes`` are merged into the stored ones (a key
+    given as None is removed). A changed ``stage`` is recorded in the stage history with
+    ``cause`` (api, import, admin); a changed email clears an earlier bounce. Safe when two
+    calls create the same customer at once. Flushes; the caller commits.
+
+    :raises ValidationError: an unknown field or a bad value (email shape, locale, time zone,
+        stage, attributes), with the offending fields named.
+    """
+    external_id = _check_external_id(external_id)
+    unknown = set(fields) - set(UPSERT_FIELDS)
+    if unknown:
+        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
+    values = _checked(fields)
+    created = insert_ignore(
+        session, Customer, {"external_id": external_id}, conflict=["external_id"]
+    )
+    customer = session.scalars(select(Customer).where(Customer.external_id == external_id)).one()
+    stage = values.pop("stage", None)
+    if "email" in values and values["email"] != customer.email:
+        customer.bounced_at = customer.bounce_reason = None  # a new address deserves a try
+    for field, value in values.items():
+        if field == "attributes":
+            merged = dict(customer.attributes or {}) | value
+            value = {k: v for k, v in merged.items() if v is not None}
+        setattr(customer, field, value)
+    if stage is not None:
+        move_stage(session, customer, stage, cause=cause, initial=created is not None)
+    session.flush()
+    return customer
+
+
+def get_customer(session: Session, external_id: str) -> Customer:
+    """:raises NotFoundError: no customer with this external id."""
+    customer = None
+    if isinstance(external_id, str) and 0 < len(external_id) <= MAX_EXTERNAL_ID_LENGTH:
+        customer = session.scalars(
+            select(Customer).where(Customer.external_id == external_id)
+        ).one_or_none()
+    if customer is None:
+        raise NotFoundError(f"No customer {external_id!r}.")
+    return customer
+
+
+def ensure_can_email(customer: Customer) -> None:
+    """Check that Kaiku may email ``customer`` now.
+
+    :raises ValidationError: the customer has no email address.
+    :raises UnsubscribedError: the customer unsubscribed (409); unsubscribes are always honoured.
+    :raises BouncedError: the customer's address bounced (409); a new address clears it.
+    """
+    if not customer.email:
+        raise ValidationError(
+            "This customer has no email address to send to.", fields={"email": "required to send"}
+        )
+    if customer.unsubscribed:
+        raise UnsubscribedError(
+            "This customer has unsubscribed; Kaiku will not email them.",
+            fields={"email": "unsubscribed"},
+        )
+    if customer.bounced_at is not None:
+        raise BouncedError(
+            "Email to this customer's address bounced; Kaiku will not email it again until "
+            "the address changes.",
+            fields={"email": "bounced"},
+        )
+
+
+def _check_external_id(external_id: Any) -> str:
+    if (
+        not isinstance(external_id, str)
+        or not external_id.strip()
+        or len(external_id) > MAX_EXTERNAL_ID_LENGTH
+        or _has_control(external_id)
+    ):
+        raise ValidationError(
+            f"external_id must be 1 to {MAX_EXTERNAL_ID_LENGTH} printable characters.",
+            fields={"external_id": "invalid"},
+        )
+    return external_id
+
+
+def _checked(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields, cleaned; every problem collected so the caller hears of all of them at once."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field, value in fields.items():
+        try:
+            values[field] = _CHECKS[field](value)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if errors:
+        raise ValidationError("Some customer fields are not valid.", fields=errors)
+    return values
+
+
+def _email(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    value = value.strip()
+    if not looks_like_email(value) or _has_control(value):
+        raise ValueError("not an email address")
+    return value
+
+
+def _name(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value.strip()) > MAX_NAME_LENGTH:
+        raise ValueError(f"must be a string of at most {MAX_NAME_LENGTH} characters")
+    return value.strip() or None
+
+
+def _locale(value: Any) -> str:
+    if value not in LOCALES:
+        raise ValueError(f"one of {', '.join(LOCALES)}")
+    return value
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TIMEZONE_LENGTH:
+        raise ValueError("an IANA time zone name, like Europe/Helsinki")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError("an IANA time zone name, like Europe/Helsinki") from None
+    return value
+
+
+def _stage(value: Any) -> str:
+    if value not in STAGES:
+        raise ValueError(f"one of {', '.join(STAGES)}")
+    return value
+
+
+def _unsubscribed(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("true or false")
+    return value
+
+
+def _attributes(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or len(value) > MAX_ATTRIBUTES:
+        raise ValueError(f"an object of at most {MAX_ATTRIBUTES} attributes")
+    for key, item in value.items():
+        if not isinstance(key, str) or not 0 < len(key) <= MAX_ATTRIBUTE_KEY_LENGTH:
+            raise ValueError(f"attribute names are 1 to {MAX_ATTRIBUTE_KEY_LENGTH} characters")
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"attribute {key!r} is not a finite number")
+        if isinstance(item, str) and len(item) > MAX_ATTRIBUTE_VALUE_LENGTH:
+            raise ValueError(f"attribute {key!r} is longer than {MAX_ATTRIBUTE_VALUE_LENGTH}")
+        if item is not None and not isinstance(item, str | int | float | bool):
+            raise ValueError(f"attribute {key!r} must be a string, number, boolean or null")
+    return dict(value)
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
+_CHECKS = {
+    "email": _email,
+    "name": _name,
+    "locale": _locale,
+    "timezone": _timezone,
+    "stage": _stage,
+    "attributes": _attributes,
+    "unsubscribed": _unsubscribed,
+}
+
+
+def unsubscribe(customer: Customer) -> bool:
+    """Stop all survey email to ``customer``; True if this changed anything. The caller commits.
+
+    Delivery checks the flag again right before every send, so emails already queued for this
+    customer are not sent either.
+    """
+    if customer.unsubscribed:
+        return False
+    customer.unsubscribed = True
+    return True
+
+
+def scalar_from_text(text: str) -> str | int | float | bool:
+    """A typed value from text (a CSV cell, a form field): ``42`` → 42, ``4.5`` → 4.5,
+    ``true``/``false`` → booleans, anything else stays text. Numbers with leading zeros
+    (``00120``, a postal code) stay text."""
+    if INTEGER.fullmatch(text):
+        return int(text)
+    if DECIMAL.fullmatch(text):
+        return float(text)
+    if text in ("true", "false"):
+        return text == "true"
+    return text

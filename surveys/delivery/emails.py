@@ -1,0 +1,200 @@
+"""Composing the survey invitation email and putting it in the outbox.
+
+The templates live in the repo's ``templates/email/``, rendered with ``surveys.mail.render.env``.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from surveys.catalog.scoring import SCALES
+from surveys.delivery.invitations import NewInvitation, answer_url
+from surveys.kernel.errors import ConflictError, ValidationError
+from surveys.kernel.settings import Settings
+from surveys.mail.render import env, new_message_id, valid_address
+from surveys.models import Invitation, OutboxEmail
+
+# The email's own words; the question itself comes from the survey.
+COPY: dict[str, dict[str, str]] = {
+    "en": {
+        "subject": "Quick question: how did we do?",
+        "greeting": "Hi {name},",
+        "greeting_anonymous": "Hi,",
+        "intro": "We'd love to hear how we're doing. It takes less than a minute: "
+        "just pick a number below.",
+        "choose": "Answer by opening the link next to your choice:",
+        "personal": "This link is just for you, so please don't forward this email.",
+        "thanks": "Thank you!",
+        "footer": "You're receiving this email because you're a customer of ours.",
+        "unsubscribe_prompt": "Rather not get surveys like this?",
+        "unsubscribe": "Unsubscribe",
+        "reminder_subject": "Reminder: how did we do?",
+        "reminder_intro": "A quick reminder: we'd still love to hear how we're doing. It takes "
+        "less than a minute: just pick a number below.",
+    },
+    "fi": {
+        "subject": "Lyhyt kysymys: miten onnistuimme?",
+        "greeting": "Hei {name},",
+        "greeting_anonymous": "Hei,",
+        "intro": "Haluaisimme kuulla, miten olemme onnistuneet. Vastaaminen vie alle "
+        "minuutin: valitse vain numero alta.",
+        "choose": "Vastaa avaamalla valintasi kohdalla oleva linkki:",
+        "personal": "Linkki on henkilökohtainen, joten älä välitä tätä viestiä eteenpäin.",
+        "thanks": "Kiitos!",
+        "footer": "Saat tämän viestin, koska olet asiakkaamme.",
+        "unsubscribe_prompt": "Etkö halua enää tällaisia kyselyitä?",
+        "unsubscribe": "Peru tilaus",
+        "reminder_subject": "Muistutus: miten onnistuimme?",
+        "reminder_intro": "Pieni muistutus: haluaisimme yhä kuulla, miten olemme onnistuneet. "
+        "Vastaaminen vie alle minuutin: valitse vain numero alta.",
+    },
+}
+
+# What the lowest and the highest score of each scale mean, per locale.
+SCALE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "nps": {
+        "en": ("Not at all likely", "Extremely likely"),
+        "fi": ("En lainkaan todennäköisesti", "Erittäin todennäköisesti"),
+    },
+    "csat": {
+        "en": ("Very dissatisfied", "Very satisfied"),
+        "fi": ("Erittäin tyytymätön", "Erittäin tyytyväinen"),
+    },
+    "ces": {
+        "en": ("Very difficult", "Very easy"),
+        "fi": ("Erittäin vaikeaa", "Erittäin helppoa"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def unsubscribe_url(settings: Settings, token: str) -> str:
+    """The one-click unsubscribe link (``/u/<token>``), also sent as ``List-Unsubscribe``."""
+    return f"{settings.base_url}/u/{token}"
+
+
+def render_invitation(
+    invitation: Invitation, token: str, settings: Settings, *, reminder: bool = False
+) -> RenderedEmail:
+    """Subject, plain text and HTML of the invitation, in the customer's locale (en or fi).
+
+    One link per score of the survey's scale, each ``answer_url(settings, token, score)``.
+    With ``reminder``, the same email with the reminder's subject and opening words.
+    """
+    customer, survey = invitation.customer, invitation.survey
+    lang = customer.locale if customer.locale in COPY else "en"
+    copy = COPY[lang]
+    if reminder:
+        copy = copy | {"subject": copy["reminder_subject"], "intro": copy["reminder_intro"]}
+    low_label, high_label = SCALE_LABELS[survey.kind][lang]
+    name = (customer.name or "").strip()
+    context = {
+        "lang": lang,
+        "copy": copy,
+        "subject": copy["subject"],
+        "greeting": copy["greeting"].format(name=name) if name else copy["greeting_anonymous"],
+        "question": survey.question(lang),
+        "links": [
+            (score, answer_url(settings, token, score)) for score in SCALES[survey.kind].scores
+        ],
+        "low_label": low_label,
+        "high_label": high_label,
+        "unsubscribe_url": unsubscribe_url(settings, token),
+    }
+    return RenderedEmail(
+        subject=copy["subject"],
+        text=env.get_template("email/invitation.txt").render(context),
+        html=env.get_template("email/invitation.html").render(context),
+    )
+
+
+def queue_invitation_email(
+    session: Session, new_invitation: NewInvitation, settings: Settings
+) -> OutboxEmail:
+    """Render the invitation email and add it to the outbox; the invitation becomes "queued".
+
+    The email must be composed now: its links carry the raw token, which exists only in
+    ``new_invitation``. Flushes, does not commit; the caller commits, then enqueues
+    ``deliver_email(outbox.id)``.
+
+    :raises ValidationError: the customer unsubscribed, or has no (valid) email address.
+    :raises ConflictError: the invitation was already queued, sent, answered or expired.
+    """
+    invitation = new_invitation.invitation
+    _check_can_email(invitation)
+    if invitation.status not in ("pending", "scheduled"):
+        raise ConflictError(
+            f"This invitation is already {invitation.status}.", fields={"status": "not pending"}
+        )
+    outbox = outbox_email(invitation, new_invitation.token, settings)
+    session.add(outbox)
+    invitation.status = "queued"
+    session.flush()
+    return outbox
+
+
+def queue_reminder_email(
+    session: Session, invitation: Invitation, token: str, settings: Settings
+) -> OutboxEmail:
+    """Add the one reminder of a sent, unanswered invitation to the outbox: the same link and
+    headers, the reminder's words, in the customer's language. Flushes, does not commit; the
+    caller records ``reminded_at``, commits, then enqueues ``deliver_email(outbox.id)``.
+
+    :raises ValidationError: the customer unsubscribed, or has no (valid) email address.
+    :raises ConflictError: the invitation is not "sent" (answered, expired, never sent).
+    """
+    _check_can_email(invitation)
+    if invitation.status != "sent":
+        raise ConflictError(
+            f"Only a sent invitation gets a reminder; this one is {invitation.status}.",
+            fields={"status": "not sent"},
+        )
+    outbox = outbox_email(invitation, token, settings, kind="reminder")
+    session.add(outbox)
+    session.flush()
+    return outbox
+
+
+def _check_can_email(invitation: Invitation) -> None:
+    if invitation.customer.unsubscribed:
+        raise ValidationError(
+            "This customer has unsubscribed from survey emails.",
+            fields={"customer": "unsubscribed"},
+        )
+    valid_address(invitation.customer.email)
+
+
+def outbox_email(
+    invitation: Invitation, token: str, settings: Settings, *, kind: str = "invitation"
+) -> OutboxEmail:
+    """The outbox row (not yet added to a session) of the invitation or reminder email: the
+    rendered message, the RFC 8058 unsubscribe headers, a fresh Message-ID. The dispatcher
+    builds many and flushes them at once; the callers above check eligibility first.
+
+    :raises ValidationError: the customer's email address is missing or not valid.
+    """
+    to_address = valid_address(invitation.customer.email)
+    rendered = render_invitation(invitation, token, settings, reminder=kind == "reminder")
+    outbox = OutboxEmail(
+        kind=kind,
+        invitation_id=invitation.id,
+        to_address=to_address,
+        from_address=settings.mail_from,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        headers={
+            # RFC 8058 one-click unsubscribe, which large mailbox providers expect.
+            "List-Unsubscribe": f"<{unsubscribe_url(settings, token)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        message_id=new_message_id(settings),
+        status="queued",
+    )
+    return outbox

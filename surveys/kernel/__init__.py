@@ -1,0 +1,2 @@
+"""The kernel every package may use: clock, database helpers, errors, tokens, settings,
+addresses, stage names."""

@@ -1,0 +1,50 @@
+"""What every email Kaiku writes shares: the Jinja environment over ``templates/``, a fresh
+``Message-ID``, and the check that an address can go in a ``To:`` header.
+
+The environment is our own (``surveys`` imports no Flask): HTML is autoescaped, so a customer's
+name or a survey's question can never inject markup, and an undefined variable is an error.
+"""
+
+import uuid
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from surveys.kernel.errors import ValidationError
+from surveys.kernel.settings import Settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def new_message_id(settings: Settings) -> str:
+    """A unique ``Message-ID`` on the domain of the base URL, e.g. ``<hex@kaiku.example>``."""
+    domain = urlsplit(settings.base_url).hostname or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def valid_address(email: str | None) -> str:
+    """The customer's address if it can go in a ``To:`` header, else a ValidationError."""
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError("This customer has no email address.", fields={"email": "required"})
+    try:
+        address = Address(addr_spec=email)
+    except (ValueError, IndexError, HeaderParseError):
+        address = None
+    if address is None or not address.username or not address.domain:
+        raise ValidationError(
+            "This customer's email address is not valid.", fields={"email": "invalid"}
+        )
+    return address.addr_spec

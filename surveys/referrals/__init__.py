@@ -1,0 +1,1 @@
+"""Referral programmes and promoters' codes: links, clicks, conversions."""

@@ -1,0 +1,169 @@
+"""Referral programmes and promoters' tracked links."""
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from surveys.customers.records import upsert_customer
+from surveys.customers.stages import move_stage
+from surveys.kernel.db import insert_for
+from surveys.kernel.errors import KaikuError, NotFoundError, ValidationError
+from surveys.kernel.settings import Settings
+from surveys.kernel.tokens import new_code
+from surveys.models import Referral, ReferralProgramme
+
+
+def validate_landing_url(url: str) -> str:
+    """An absolute http(s) URL: the only place a referral link may lead.
+
+    :raises ValidationError: anything else (javascript:, relative, no host).
+    """
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:  # e.g. "http://[bad"
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(
+            "The landing URL must be an absolute http(s) address.",
+            fields={"landing_url": "must be http(s)://host/..."},
+        )
+    return urlunsplit(parts)
+
+
+def create_programme(
+    session: Session, name: str, landing_url: str, reward: str | None = None, active: bool = True
+) -> ReferralProgramme:
+    """Add a programme; flushes. :raises ValidationError: empty name or bad landing URL."""
+    if not (name or "").strip():
+        raise ValidationError("A programme needs a name.", fields={"name": "required"})
+    programme = ReferralProgramme(
+        name=name.strip(),
+        landing_url=validate_landing_url(landing_url),
+        reward=reward,
+        active=active,
+    )
+    session.add(programme)
+    session.flush()
+    return programme
+
+
+def active_programme(session: Session) -> ReferralProgramme | None:
+    """The programme promoters are invited into now: the newest active one."""
+    return session.scalars(
+        select(ReferralProgramme)
+        .where(ReferralProgramme.active.is_(True))
+        .order_by(ReferralProgramme.id.desc())
+        .limit(1)
+    ).first()
+
+
+def invite_promoters(session: Session, promoters: list[tuple[int, int]]) -> dict[int, int]:
+    """Give each (response_id, customer_id) a referral code in the active programme, unless the
+    response has one; returns {response_id: referral_id}, empty with no active programme.
+
+    One statement for the batch, idempotent behind the unique response id. Codes are random
+    (about 60 bits); should two ever clash, the batch is retried once with fresh codes.
+    """
+    if not promoters:
+        return {}
+    programme = active_programme(session)
+    if programme is None:
+        return {}
+    stmt = insert_for(session, Referral).on_conflict_do_nothing(index_elements=["response_id"])
+    for attempt in range(2):
+        rows = [
+            {"programme_id": programme.id, "customer_id": customer_id,
+             "response_id": response_id, "code": new_code()}
+            for response_id, customer_id in promoters
+        ]  # fmt: skip
+        try:
+            with session.begin_nested():
+                session.execute(stmt, rows)
+            break
+        except IntegrityError:
+            if attempt:
+                raise
+    ids = [response_id for response_id, _ in promoters]
+    return dict(
+        session.execute(
+            select(Referral.response_id, Referral.id).where(Referral.response_id.in_(ids))
+        ).all()
+    )
+
+
+# Set on a referred customer's attributes at their conversion: a customer is referred once, so
+# a retried conversion call counts nothing twice (and trigger rules can filter on it).
+REFERRED_BY = "referred_by"
+
+
+def record_conversion(
+    session: Session, code: str, customer: dict[str, Any]
+) -> tuple[Referral, bool]:
+    """The referred ``customer`` ({"external_id", ...fields}, upserted) signed up through
+    ``code``: count the conversion and make the referrer an advocate. True if counted now.
+
+    A customer already referred (attribute ``referred_by``) counts nothing again. Flushes; the
+    caller commits.
+
+    :raises NotFoundError: unknown code.
+    :raises ValidationError: bad customer fields ("customer.email"), or a self-referral.
+    """
+    referral = session.scalars(select(Referral).where(Referral.code == code[:32])).first()
+    if referral is None:
+        raise NotFoundError("No referral with this code.")
+    fields = dict(customer)
+    external_id = fields.pop("external_id", None)
+    try:
+        referred = upsert_customer(session, external_id, **fields)
+    except KaikuError as exc:
+        exc.fields = {f"customer.{field}": reason for field, reason in exc.fields.items()}
+        raise
+    if referred.id == referral.customer_id:
+        raise ValidationError(
+            "A customer cannot convert their own referral.",
+            fields={"customer.external_id": "is the referrer"},
+        )
+    if (referred.attributes or {}).get(REFERRED_BY):
+        return referral, False
+    referred.attributes = {**(referred.attributes or {}), REFERRED_BY: referral.code}
+    session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id)
+        .values(conversions=Referral.conversions + 1)
+    )
+    move_stage(
+        session,
+        referral.customer,
+        "advocate",
+        cause="referral",
+        detail=f"referred {referred.external_id} ({referral.code})",
+    )
+    session.flush()
+    session.refresh(referral)
+    return referral, True
+
+
+def referral_url(settings: Settings, referral: Referral) -> str:
+    return f"{settings.base_url}/r/{referral.code}"
+
+
+def follow_referral(session: Session, code: str, *, count_click: bool = True) -> str:
+    """Count a click on ``code`` and return where to send the visitor: the programme's landing
+    URL with ``ref=<code>``, never anywhere else. Does not commit.
+
+    :raises NotFoundError: unknown code.
+    """
+    referral = session.scalars(select(Referral).where(Referral.code == code[:32])).first()
+    if referral is None:
+        raise NotFoundError("This referral link is not valid.")
+    if count_click:
+        session.execute(
+            update(Referral).where(Referral.id == referral.id).values(clicks=Referral.clicks + 1)
+        )
+    parts = urlsplit(referral.programme.landing_url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
+    query.append(("ref", referral.code))
+    return urlunsplit(parts._replace(query=urlencode(query)))

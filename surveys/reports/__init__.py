@@ -1,0 +1,1 @@
+"""Reports: survey summaries and the staff overview."""

@@ -1,0 +1,332 @@
+"""What staff (or the API) do with a rescue task: assign it, move its status, add notes, write
+to the customer. Every change is one history row (RescueTaskEvent) with its actor.
+
+Statuses move along ``TRANSITIONS``:
+
+- open → in_progress (taken), contacted (reached by phone, or a follow-up email), resolved
+  (e.g. not actionable);
+- in_progress → open (released), contacted, resolved;
+- contacted → in_progress (the customer answered and there is more work), resolved;
+- resolved is final; only an admin (or an admin API key: ``actor`` None) reopens it, to
+  in_progress, which clears the outcome, the resolution and the win-back tracking.
+
+Resolving needs an ``outcome`` in OUTCOMES and a non-empty note. The first contact (a follow-up
+sent, or the status set to contacted) records ``first_contact_at`` and ``sla_met`` =
+first contact ≤ ``due_at``; later contacts change neither. Resolution starts win-back tracking
+(``winback`` "pending", see ``surveys.rescue.winback``) unless the outcome is not_actionable,
+and with ``resurvey_after_days`` schedules the same survey again for the customer.
+
+A follow-up is a personal service email answering the customer's own feedback, not a survey:
+it goes to customers who unsubscribed from surveys too (their unsubscribe link says "surveys"),
+carries no List-Unsubscribe, and is refused for an address that bounced.
+
+Services flush; the caller commits and then enqueues ``deliver_email`` for an email returned.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from surveys.kernel import clock
+from surveys.kernel.errors import ConflictError, ValidationError
+from surveys.kernel.settings import Settings
+from surveys.models import (
+    OUTCOMES,
+    RESCUE_STATUSES,
+    OutboxEmail,
+    RescueNote,
+    RescueTask,
+    RescueTaskEvent,
+    StaffUser,
+)
+from surveys.rescue.emails import queue_follow_up_email
+from surveys.rescue.opening import ASSIGNABLE_ROLES
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "open": ("in_progress", "contacted", "resolved"),
+    "in_progress": ("open", "contacted", "resolved"),
+    "contacted": ("in_progress", "resolved"),
+    "resolved": ("in_progress",),  # reopen: admins only
+}
+MAX_NOTE_LENGTH = 5000
+MAX_SUBJECT_LENGTH = 200
+MAX_BODY_LENGTH = 10000
+MAX_RESURVEY_DAYS = 365
+# Outcomes after which Kaiku watches for the customer's next answer (or renewal).
+TRACKED_OUTCOMES = ("won_back", "lost", "no_reply")
+
+
+def assign(
+    session: Session, task: RescueTask, assignee: StaffUser | None, *, actor: StaffUser | None
+) -> None:
+    """Give the task to ``assignee`` (an active agent or admin), or unassign it with None.
+
+    Assigning the current assignee again changes nothing and writes no history.
+
+    :raises ValidationError: the assignee is inactive or not an agent or admin ("assignee").
+    :raises ConflictError: the task is resolved ("assignee").
+    """
+    if task.status == "resolved":
+        raise ConflictError(
+            "This task is resolved; reopen it before reassigning.",
+            fields={"assignee": "task is resolved"},
+        )
+    if assignee is not None and (not assignee.active or assignee.role not in ASSIGNABLE_ROLES):
+        raise ValidationError(
+            f"{assignee.email} cannot take rescue tasks: only active agents and admins can.",
+            fields={"assignee": "not an active agent or admin"},
+        )
+    before = task.assignee
+    if (before.id if before else None) == (assignee.id if assignee else None):
+        return
+    task.assignee = assignee
+    _record(
+        session,
+        task,
+        "assigned" if assignee else "unassigned",
+        actor,
+        **{"from": before.email if before else None, "to": assignee.email if assignee else None},
+    )
+
+
+def change_status(
+    session: Session,
+    task: RescueTask,
+    status: str,
+    *,
+    actor: StaffUser | None,
+    outcome: str | None = None,
+    note: str | None = None,
+    resurvey_after_days: int | None = None,
+    settings: Settings,
+) -> None:
+    """Move the task to ``status`` along TRANSITIONS; the same status again is a no-op.
+
+    ``outcome``, ``note`` (the resolution note) and ``resurvey_after_days`` belong to a
+    resolution only. Everything is checked before anything changes.
+
+    :raises ValidationError: an unknown status, a missing or unknown outcome, an empty note, a
+        bad number of days, or resolution fields without resolving (each field named).
+    :raises ConflictError: a transition TRANSITIONS does not allow, or a reopen by a non-admin
+        ("status").
+    """
+    if status not in RESCUE_STATUSES:
+        raise ValidationError(
+            f"Unknown status {status!r}.",
+            fields={"status": f"one of {', '.join(RESCUE_STATUSES)}"},
+        )
+    resolving = status == "resolved" and task.status != "resolved"
+    resolution_note = _check_resolution(status, resolving, outcome, note, resurvey_after_days)
+    if status == task.status:
+        if status == "resolved" and (outcome, note, resurvey_after_days) != (None, None, None):
+            raise ConflictError(
+                "This task is already resolved; reopen it to resolve it again.",
+                fields={"status": "already resolved"},
+            )
+        return
+    if status not in TRANSITIONS[task.status]:
+        raise ConflictError(
+            f"A task cannot go from {task.status} to {status}.",
+            fields={"status": f"{task.status} → {status} is not allowed"},
+        )
+    if task.status == "resolved" and actor is not None and actor.role != "admin":
+        raise ConflictError(
+            "Only an admin can reopen a resolved task.", fields={"status": "reopen needs admin"}
+        )
+    now = clock.now()
+    before = task.status
+    detail: dict[str, Any] = {"from": before, "to": status}
+    task.status = status
+    if status == "contacted" and _first_contact(task, now):
+        detail["sla_met"] = task.sla_met
+    if before == "resolved":
+        _reopen(task)
+    if resolving:
+        task.outcome, task.resolution_note, task.resolved_at = outcome, resolution_note, now
+        detail["outcome"] = outcome
+        if outcome in TRACKED_OUTCOMES:
+            task.winback = "pending"
+    _record(session, task, "reopened" if before == "resolved" else "status", actor, **detail)
+    if resolving and resurvey_after_days is not None:
+        _schedule_resurvey(session, task, resurvey_after_days, actor, settings, now)
+
+
+def add_note(
+    session: Session, task: RescueTask, body: str, *, actor: StaffUser | None
+) -> RescueNote:
+    """An internal note (never shown to the customer) by ``actor``; allowed on any task.
+
+    :raises ValidationError: an empty note or one over MAX_NOTE_LENGTH ("note").
+    """
+    body = _text(body, "note", MAX_NOTE_LENGTH)
+    note = RescueNote(task_id=task.id, author_id=actor.id if actor else None, body=body)
+    task.notes.append(note)
+    session.flush()
+    _record(session, task, "note", actor, note_id=note.id)
+    return note
+
+
+def send_follow_up(
+    session: Session,
+    task: RescueTask,
+    *,
+    actor: StaffUser | None,
+    subject: str,
+    body: str,
+    settings: Settings,
+) -> OutboxEmail:
+    """Email the customer from the task, Reply-To the agent (``actor``), through the outbox.
+
+    The task moves to contacted (first contact and SLA recorded the first time) and, if no one
+    had it, is assigned to ``actor``. With ``actor`` None (an API key) the email goes out on
+    behalf of the task's assignee: replies reach a person. The caller commits, then enqueues
+    ``deliver_email``.
+
+    :raises ValidationError: an empty or multi-line subject, an empty or too long body, or a
+        customer without a usable address ("subject", "body", "email").
+    :raises ConflictError: the task is resolved, the customer's address bounced, or (no
+        ``actor``) the task has no active assignee to reply to ("assignee").
+    """
+    if task.status == "resolved":
+        raise ConflictError(
+            "This task is resolved; reopen it to write to the customer.",
+            fields={"status": "resolved"},
+        )
+    sender = actor if actor is not None else task.assignee
+    if sender is None or not sender.active:
+        raise ConflictError(
+            "Assign the task to an active agent first: the customer's reply goes to them.",
+            fields={"assignee": "no active assignee to reply to"},
+        )
+    subject = _text(subject, "subject", MAX_SUBJECT_LENGTH)
+    if "\n" in subject or "\r" in subject:
+        raise ValidationError("The subject must be one line.", fields={"subject": "one line"})
+    body = _text(body, "body", MAX_BODY_LENGTH)
+    customer = task.customer
+    if customer.bounced_at is not None:
+        reason = f" ({customer.bounce_reason})" if customer.bounce_reason else ""
+        raise ConflictError(
+            f"Email to {customer.email} bounced{reason}; fix the customer's address first.",
+            fields={"email": "bounced"},
+        )
+    outbox = queue_follow_up_email(
+        session, task, sender=sender, subject=subject, body=body, settings=settings
+    )
+    if task.assignee is None:
+        assign(session, task, sender, actor=actor)
+    _record(
+        session,
+        task,
+        "follow_up",
+        actor,
+        outbox_id=outbox.id,
+        subject=subject,
+        to=outbox.to_address,
+        reply_to=sender.email,
+    )
+    detail: dict[str, Any] = {"from": task.status, "to": "contacted"}
+    if _first_contact(task, clock.now()):
+        detail["sla_met"] = task.sla_met
+    if task.status != "contacted":
+        task.status = "contacted"
+        _record(session, task, "status", actor, **detail)
+    return outbox
+
+
+def _check_resolution(
+    status: str, resolving: bool, outcome: Any, note: Any, days: Any
+) -> str | None:
+    """The cleaned resolution note; every resolution rule checked, all errors at once."""
+    errors: dict[str, str] = {}
+    if not resolving:
+        if status != "resolved":
+            for name, value in (("outcome", outcome), ("resolution_note", note)):
+                if value is not None:
+                    errors[name] = "only when resolving"
+            if days is not None:
+                errors["resurvey_after_days"] = "only when resolving"
+        if errors:
+            raise ValidationError("These fields belong to a resolution.", fields=errors)
+        return None
+    if outcome not in OUTCOMES:
+        errors["outcome"] = f"required: one of {', '.join(OUTCOMES)}"
+    clean = note.strip() if isinstance(note, str) else ""
+    if not clean:
+        errors["resolution_note"] = "required: say what was done"
+    elif len(clean) > MAX_NOTE_LENGTH:
+        errors["resolution_note"] = f"at most {MAX_NOTE_LENGTH} characters"
+    if days is not None and (
+        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RESURVEY_DAYS
+    ):
+        errors["resurvey_after_days"] = f"a whole number of days from 1 to {MAX_RESURVEY_DAYS}"
+    if errors:
+        raise ValidationError("The task cannot be resolved like this.", fields=errors)
+    return clean
+
+
+def _first_contact(task: RescueTask, now) -> bool:
+    """Record the first contact and whether it met the SLA; True if this was the first."""
+    if task.first_contact_at is not None:
+        return False
+    task.first_contact_at = now
+    task.sla_met = now <= task.due_at
+    return True
+
+
+def _reopen(task: RescueTask) -> None:
+    task.outcome = task.resolution_note = task.resolved_at = None
+    task.winback = task.winback_at = None
+
+
+def _schedule_resurvey(
+    session: Session,
+    task: RescueTask,
+    days: int,
+    actor: StaffUser | None,
+    settings: Settings,
+    now,
+) -> None:
+    from surveys.delivery.scheduling import schedule_invitation  # H2's module; imported where used
+
+    invitation = schedule_invitation(
+        session,
+        task.response.survey,
+        task.customer,
+        settings,
+        at=now + timedelta(days=days),
+        check_windows=False,
+        cause="rescue",
+    )
+    task.resurvey_invitation_id = invitation.id
+    _record(
+        session,
+        task,
+        "resurvey",
+        actor,
+        invitation_id=invitation.id,
+        status=invitation.status,
+        scheduled_for=invitation.scheduled_for.isoformat() if invitation.scheduled_for else None,
+        reason=invitation.reason,
+    )
+
+
+def _text(value: Any, field: str, limit: int) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ValidationError(f"The {field} is empty.", fields={field: "required"})
+    if len(text) > limit:
+        raise ValidationError(
+            f"The {field} is longer than {limit} characters.",
+            fields={field: f"at most {limit} characters"},
+        )
+    return text
+
+
+def _record(
+    session: Session, task: RescueTask, action: str, actor: StaffUser | None, **detail: Any
+) -> RescueTaskEvent:
+    event = RescueTaskEvent(action=action, actor=actor, detail=detail)
+    task.history.append(event)
+    session.flush()
+    return event

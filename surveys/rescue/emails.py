@@ -1,0 +1,188 @@
+"""Emails about rescue tasks: the follow-up to the customer, and the staff notices (a new urgent
+task for its assignee, the overdue list for admins).
+
+Rendered with the same Jinja environment as the invitation (HTML autoescaped, undefined
+variables are errors) and added to the outbox with ``rescue_task_id``; the caller commits, then
+enqueues ``deliver_email`` for each. The customer's follow-up is in their locale (greeting and
+footer; the body is the agent's own words); staff emails are in English.
+"""
+
+from collections.abc import Sequence
+from email.headerregistry import Address
+from email.utils import formataddr
+
+from sqlalchemy.orm import Session
+
+from surveys.kernel.errors import ValidationError
+from surveys.kernel.settings import Settings
+from surveys.mail.render import env, new_message_id, valid_address
+from surveys.models import OutboxEmail, RescueTask, StaffUser
+
+# Escalation emails list at most this many tasks; the rest is a count and a link to the queue.
+ESCALATION_LIST_LIMIT = 50
+
+FOLLOW_UP_COPY: dict[str, dict[str, str]] = {
+    "en": {
+        "greeting": "Hi {name},",
+        "greeting_anonymous": "Hi,",
+        "reply": "You can reply to this email: your answer comes straight to me.",
+        "footer": "You're receiving this email because you gave us feedback recently.",
+    },
+    "fi": {
+        "greeting": "Hei {name},",
+        "greeting_anonymous": "Hei,",
+        "reply": "Voit vastata suoraan tähän viestiin: vastauksesi tulee minulle.",
+        "footer": "Saat tämän viestin, koska annoit meille äskettäin palautetta.",
+    },
+}
+
+
+def task_url(settings: Settings, task_id: int) -> str:
+    """The task's page in the staff's rescue queue."""
+    return f"{settings.base_url}/rescue/{task_id}"
+
+
+def queue_follow_up_email(
+    session: Session,
+    task: RescueTask,
+    *,
+    sender: StaffUser,
+    subject: str,
+    body: str,
+    settings: Settings,
+) -> OutboxEmail:
+    """The agent's follow-up to the task's customer, into the outbox; Reply-To is the agent.
+
+    ``subject`` and ``body`` must be checked already (one line; non-empty). Flushes.
+
+    :raises ValidationError: the customer's address cannot be mailed.
+    """
+    customer = task.customer
+    to_address = valid_address(customer.email)
+    lang = customer.locale if customer.locale in FOLLOW_UP_COPY else "en"
+    copy = FOLLOW_UP_COPY[lang]
+    name = (customer.name or "").strip()
+    context = {
+        "lang": lang,
+        "copy": copy,
+        "greeting": copy["greeting"].format(name=name) if name else copy["greeting_anonymous"],
+        "paragraphs": [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()],
+        "sender_name": (sender.name or "").strip() or sender.email,
+        "sender_email": sender.email,
+    }
+    return _add(
+        session,
+        kind="follow_up",
+        task_id=task.id,
+        to_address=to_address,
+        subject=subject,
+        template="rescue_follow_up",
+        context=context,
+        headers={"Reply-To": reply_to(sender)},
+        settings=settings,
+    )
+
+
+def queue_assigned_email(session: Session, task: RescueTask, settings: Settings) -> OutboxEmail:
+    """Tell the task's assignee an urgent task is theirs. Flushes."""
+    response = task.response
+    context = {
+        "task_id": task.id,
+        "priority": task.priority,
+        "due_at": task.due_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "customer": task.customer.name or task.customer.external_id,
+        "score": response.score,
+        "comment": response.comment or "",
+        "survey": response.survey.name,
+        "url": task_url(settings, task.id),
+    }
+    return _add(
+        session,
+        kind="task_assigned",
+        task_id=task.id,
+        to_address=task.assignee.email,
+        subject=f"Urgent rescue task #{task.id} is yours: due {context['due_at']}",
+        template="rescue_assigned",
+        context=context,
+        headers={},
+        settings=settings,
+    )
+
+
+def queue_escalation_emails(
+    session: Session,
+    tasks: Sequence[RescueTask],
+    admins: Sequence[StaffUser],
+    settings: Settings,
+) -> list[OutboxEmail]:
+    """One email per admin listing the overdue ``tasks`` (at most ESCALATION_LIST_LIMIT). The
+    rows carry ``rescue_task_id`` of the first task listed. Flushes."""
+    listed = [
+        {
+            "id": task.id,
+            "url": task_url(settings, task.id),
+            "priority": task.priority,
+            "due_at": task.due_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "customer": task.customer.name or task.customer.external_id,
+            "assignee": task.assignee.email if task.assignee else "unassigned",
+        }
+        for task in tasks[:ESCALATION_LIST_LIMIT]
+    ]
+    context = {
+        "tasks": listed,
+        "more": max(0, len(tasks) - ESCALATION_LIST_LIMIT),
+        "queue_url": f"{settings.base_url}/rescue/?overdue=y",
+    }
+    noun = "task is" if len(tasks) == 1 else "tasks are"
+    return [
+        _add(
+            session,
+            kind="escalation",
+            task_id=tasks[0].id,
+            to_address=admin.email,
+            subject=f"{len(tasks)} rescue {noun} overdue",
+            template="rescue_escalation",
+            context=context,
+            headers={},
+            settings=settings,
+        )
+        for admin in admins
+    ]
+
+
+def reply_to(user: StaffUser) -> str:
+    """``"Name" <email>`` of a staff user, for a Reply-To header."""
+    address = Address(addr_spec=user.email)
+    return formataddr(((user.name or "").strip(), address.addr_spec))
+
+
+def _add(
+    session: Session,
+    *,
+    kind: str,
+    task_id: int,
+    to_address: str,
+    subject: str,
+    template: str,
+    context: dict,
+    headers: dict[str, str],
+    settings: Settings,
+) -> OutboxEmail:
+    if "\n" in subject or "\r" in subject:
+        raise ValidationError("The subject must be one line.", fields={"subject": "one line"})
+    context = context | {"subject": subject}
+    outbox = OutboxEmail(
+        kind=kind,
+        rescue_task_id=task_id,
+        to_address=to_address,
+        from_address=settings.mail_from,
+        subject=subject,
+        text_body=env.get_template(f"email/{template}.txt").render(context),
+        html_body=env.get_template(f"email/{template}.html").render(context),
+        headers=headers,
+        message_id=new_message_id(settings),
+        status="queued",
+    )
+    session.add(outbox)
+    session.flush()
+    return outbox
