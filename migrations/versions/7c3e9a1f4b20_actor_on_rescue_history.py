@@ -40,7 +40,7 @@ def upgrade():
         + " WHERE actor_id IS NOT NULL"
     )
     key_name = (
-        "detail ->> 'api_key'" if bind.dialect.name == "postgresql"
+        "(detail ->> 'api_key')" if bind.dialect.name == "postgresql"
         else "json_extract(detail, '$.api_key')"
     )
     op.execute(
