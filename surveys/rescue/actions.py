@@ -41,7 +41,7 @@ from surveys.models import (
     StaffUser,
 )
 from surveys.rescue.emails import queue_follow_up_email
-from surveys.rescue.history import record as _record
+from surveys.rescue.history import record
 from surveys.rescue.opening import ASSIGNABLE_ROLES
 from surveys.rescue.resolution import MAX_NOTE_LENGTH, check_resolution, schedule_resurvey
 from surveys.staff.actor import Actor
@@ -83,7 +83,7 @@ def assign(session: Session, task: RescueTask, assignee: StaffUser | None, *, ac
     if (before.id if before else None) == (assignee.id if assignee else None):
         return
     task.assignee = assignee
-    _record(
+    record(
         session,
         task,
         "assigned" if assignee else "unassigned",
@@ -151,7 +151,7 @@ def change_status(
         detail["outcome"] = outcome
         if outcome in TRACKED_OUTCOMES:
             task.winback = "pending"
-    _record(session, task, "reopened" if before == "resolved" else "status", actor, **detail)
+    record(session, task, "reopened" if before == "resolved" else "status", actor, **detail)
     if resolving and resurvey_after_days is not None:
         schedule_resurvey(session, task, resurvey_after_days, actor, settings, now)
 
@@ -174,7 +174,7 @@ def add_note(session: Session, task: RescueTask, body: str, *, actor: Actor) -> 
     )
     task.notes.append(note)
     session.flush()
-    _record(session, task, "note", actor, note_id=note.id)
+    record(session, task, "note", actor, note_id=note.id)
     return note
 
 
@@ -230,7 +230,7 @@ def send_follow_up(
     )
     if task.assignee is None:
         assign(session, task, sender, actor=actor)
-    _record(
+    record(
         session,
         task,
         "follow_up",
@@ -245,7 +245,7 @@ def send_follow_up(
         detail["sla_met"] = task.sla_met
     if task.status != "contacted":
         task.status = "contacted"
-        _record(session, task, "status", actor, **detail)
+        record(session, task, "status", actor, **detail)
     return outbox
 
 
