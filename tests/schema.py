@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
@@ -24,3 +26,64 @@ def drift(app) -> list:
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         return compare_metadata(context, db.metadata)
+
+
+# Who acted on the rows of who_acted_after_the_actor_migration, as the migration labels them.
+WHO_ACTED = (
+    [("system", "Kaiku"), ("staff", "Ann"), ("api_key", "API key CRM")],
+    [("api_key", "API key CRM"), ("staff", "bo@kaiku.example")],
+)
+
+
+def who_acted_after_the_actor_migration(app) -> tuple[list, list]:
+    """Write history and notes as they were before actors (an API key named only in
+    ``detail.api_key``), migrate to head; the (kind, label) of each event and note."""
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="2ee44d1a31b2")
+        with db.engine.begin() as conn:  # rows as the code before actors wrote them
+            if conn.dialect.name == "postgresql":  # no tasks behind these rows: skip FK checks
+                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO staff_users (id, email, name, password_hash, role, active,"
+                    " created_at) VALUES (1, 'ann@kaiku.example', 'Ann', 'x', 'agent', :yes, :t),"
+                    " (2, 'bo@kaiku.example', NULL, 'x', 'agent', :yes, :t)"
+                ),
+                {"t": "2026-03-01 09:00:00", "yes": True},
+            )
+            events = sa.table(
+                "rescue_task_events",
+                *(sa.column(name) for name in ("id", "task_id", "actor_id", "action")),
+                sa.column("detail", sa.JSON),
+                sa.column("created_at"),
+            )
+            old_rows = (
+                {"id": 1, "actor_id": None, "action": "created", "detail": {}},
+                {"id": 2, "actor_id": 1, "action": "status", "detail": {"to": "contacted"}},
+                {
+                    "id": 3,
+                    "actor_id": None,
+                    "action": "note",
+                    "detail": {"note_id": 1, "api_key": "CRM"},
+                },
+            )
+            conn.execute(
+                events.insert(),
+                [row | {"task_id": 1, "created_at": "2026-03-01 09:00:00"} for row in old_rows],
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rescue_notes (id, task_id, author_id, body, created_at) VALUES"
+                    " (1, 1, NULL, 'From the CRM.', :t), (2, 1, 2, 'Called.', :t)"
+                ),
+                {"t": "2026-03-01 09:00:00"},
+            )
+        upgrade(directory=str(MIGRATIONS))
+        with db.engine.connect() as conn:
+            history = conn.execute(
+                sa.text("SELECT actor_kind, actor_label FROM rescue_task_events ORDER BY id")
+            ).all()
+            notes = conn.execute(
+                sa.text("SELECT author_kind, author_label FROM rescue_notes ORDER BY id")
+            ).all()
+    return [tuple(row) for row in history], [tuple(row) for row in notes]

@@ -14,12 +14,13 @@ from app.api.rescue_schemas import RescueReportQuery, RescueTaskPatch, RescueTas
 from app.api.serializers import rescue_task_json
 from app.extensions import db
 from surveys.kernel import clock
-from surveys.kernel.errors import ConflictError, ValidationError
+from surveys.kernel.errors import ValidationError
 from surveys.models import RescueTask, StaffUser
 from surveys.rescue import actions as rescue_actions
 from surveys.rescue.queue import QueueFilters, filtered_tasks
 from surveys.rescue.report import rescue_report
 from surveys.staff.accounts import find_staff, normalize_email
+from surveys.staff.actor import Actor
 from worker.enqueue import enqueue
 
 RESOLUTION_FIELDS = ("outcome", "resolution_note", "resurvey_after_days")
@@ -59,44 +60,37 @@ def patch_rescue_task(task_id: int) -> dict[str, Any]:
     optionally re-survey), in that order.
 
     All or nothing: a refused change (422 bad value, 409 illegal transition, each naming its
-    field) rolls back the whole request. The changes are made by the API: history rows have no
-    actor and name the API key in their detail (``api_key``).
-    Reopening a resolved task needs an admin key. A ``follow_up`` goes out on behalf of the
-    task's assignee (Reply-To them; none: 409) after the commit.
+    field) rolls back the whole request. The API key is the actor: history rows and notes name
+    it ("API key <name>"), and the domain applies its role (reopening needs an admin key). A
+    ``follow_up`` goes out on behalf of the task's assignee (Reply-To them; none: 409) after
+    the commit.
     """
     task = load(RescueTask, task_id, "rescue task")
     given = json_body(RescueTaskPatch).given()
-    seen = {event.id for event in task.history}
     _check_patch(given)
+    actor = Actor.of_api_key(g.api_key)
     settings = current_app.extensions["kaiku_settings"]
     status = given.get("status")
     reopening = task.status == "resolved" and status not in (None, "resolved")
-    if reopening and g.api_key.role != "admin":
-        raise ConflictError(
-            "Only an admin key can reopen a resolved task.", fields={"status": "reopen needs admin"}
-        )
     if reopening:  # first, so the reopened task can then be reassigned
-        _change_status(task, given, settings)
+        _change_status(task, given, actor, settings)
     if "assignee" in given:
-        rescue_actions.assign(db.session, task, _staff(given["assignee"]), actor=None)
+        rescue_actions.assign(db.session, task, _staff(given["assignee"]), actor=actor)
     if "note" in given:
-        rescue_actions.add_note(db.session, task, given["note"], actor=None)
+        rescue_actions.add_note(db.session, task, given["note"], actor=actor)
     email = None
     if "follow_up" in given:  # before the status: "contacted → resolved" in one request
         email = rescue_actions.send_follow_up(
             db.session,
             task,
-            actor=None,
+            actor=actor,
             subject=given["follow_up"]["subject"],
             body=given["follow_up"]["body"],
             settings=settings,
         )
     if status is not None and not reopening:
-        _change_status(task, given, settings)
+        _change_status(task, given, actor, settings)
     db.session.flush()
-    for event in task.history:  # an API key is no staff user: the history names the key
-        if event.id not in seen:
-            event.detail = {**(event.detail or {}), "api_key": g.api_key.name}
     answer = rescue_task_json(task, full=True)
     outbox_id = email.id if email is not None else None
     db.session.commit()
@@ -129,12 +123,12 @@ def _check_patch(given: dict[str, Any]) -> None:
         raise ValidationError("The change is not valid.", fields=errors)
 
 
-def _change_status(task: RescueTask, given: dict[str, Any], settings) -> None:
+def _change_status(task: RescueTask, given: dict[str, Any], actor: Actor, settings) -> None:
     rescue_actions.change_status(
         db.session,
         task,
         given["status"],
-        actor=None,
+        actor=actor,
         outcome=given.get("outcome"),
         note=given.get("resolution_note"),
         resurvey_after_days=given.get("resurvey_after_days"),

@@ -6,12 +6,8 @@ from pydantic import Field, StringConstraints
 
 from app.api.schemas import Body, Id, Query, RescueTasksQuery, Since
 from surveys.models import OUTCOMES, PRIORITIES, RESCUE_STATUSES, STAGES
-from surveys.rescue.actions import (
-    MAX_BODY_LENGTH,
-    MAX_NOTE_LENGTH,
-    MAX_RESURVEY_DAYS,
-    MAX_SUBJECT_LENGTH,
-)
+from surveys.rescue.actions import MAX_BODY_LENGTH, MAX_NOTE_LENGTH, MAX_SUBJECT_LENGTH
+from surveys.rescue.resolution import MAX_RESURVEY_DAYS
 
 Note = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE_LENGTH)

@@ -12,6 +12,7 @@ from surveys.models import (
     Referral,
     ReferralProgramme,
     RescueTask,
+    RescueTaskEvent,
     Response,
     StageChange,
     Survey,
@@ -141,21 +142,31 @@ def rescue_task_json(task: RescueTask, *, full: bool = False) -> dict[str, Any]:
             {
                 "id": note.id,
                 "author": note.author.email if note.author is not None else None,
+                "author_kind": note.author_kind,
+                "author_label": note.author_label,
                 "body": note.body,
                 "created_at": iso(note.created_at),
             }
             for note in task.notes
         ]
-        answer["history"] = [
-            {
-                "action": event.action,
-                "actor": event.actor.email if event.actor is not None else None,
-                "detail": event.detail,
-                "created_at": iso(event.created_at),
-            }
-            for event in task.history
-        ]
+        answer["history"] = [_history_json(event) for event in task.history]
     return answer
+
+
+def _history_json(event: RescueTaskEvent) -> dict[str, Any]:
+    """One history row: ``actor`` is a person's email (None for a key or Kaiku), ``actor_kind``
+    and ``actor_label`` say who acted whatever they were."""
+    detail = event.detail or {}
+    if event.actor_key is not None:  # where clients found the key before actor_label existed
+        detail = {**detail, "api_key": event.actor_key.name}
+    return {
+        "action": event.action,
+        "actor": event.actor.email if event.actor is not None else None,
+        "actor_kind": event.actor_kind,
+        "actor_label": event.actor_label,
+        "detail": detail,
+        "created_at": iso(event.created_at),
+    }
 
 
 def programme_json(programme: ReferralProgramme) -> dict[str, Any]:

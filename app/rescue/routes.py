@@ -35,6 +35,7 @@ from surveys.models import OutboxEmail, RescueTask, StaffUser
 from surveys.rescue import actions as rescue_actions
 from surveys.rescue.queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
 from surveys.rescue.report import rescue_report
+from surveys.staff.actor import Actor
 from worker.enqueue import enqueue
 
 WORKERS = ("admin", "agent")
@@ -96,7 +97,9 @@ def take(task_id: int) -> WerkzeugResponse | tuple[str, int]:
     if not form.validate():
         return render_task(task, status=400, error="The form expired; try again.")
     me = current_user._get_current_object()
-    return act(task, lambda: rescue_actions.assign(db.session, task, me, actor=me), "You took it.")
+    return act(
+        task, lambda: rescue_actions.assign(db.session, task, me, actor=_me()), "You took it."
+    )
 
 
 @bp.post("/<int:task_id>/assign", endpoint="assign")
@@ -299,8 +302,9 @@ def render_task(
     return (page, status) if status != 200 else page
 
 
-def _me() -> StaffUser:
-    return current_user._get_current_object()
+def _me() -> Actor:
+    """The signed-in person, as the actor of a change."""
+    return Actor.of_staff(current_user._get_current_object())
 
 
 def _settings():

@@ -18,6 +18,13 @@ class ValidationError(KaikuError):
     code = "invalid"
 
 
+class ForbiddenError(KaikuError):
+    """The actor's role does not allow the change."""
+
+    status = 403
+    code = "forbidden"
+
+
 class NotFoundError(KaikuError):
     status = 404
     code = "not_found"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from surveys.models.base import Base, utcnow
 from surveys.models.customers import Customer
 from surveys.models.responses import Response
-from surveys.models.staff import StaffUser
+from surveys.models.staff import ApiKey, StaffUser
 
 RESCUE_STATUSES = ("open", "in_progress", "contacted", "resolved")
 PRIORITIES = ("high", "normal")
@@ -83,6 +83,12 @@ class RescueNote(Base):
         ForeignKey("rescue_tasks.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    # Who wrote it (surveys.staff.actor): "staff" or "api_key", their key and label as written.
+    author_kind: Mapped[str] = mapped_column(String(16))
+    author_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL")
+    )
+    author_label: Mapped[str | None] = mapped_column(String(320))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -92,7 +98,7 @@ class RescueNote(Base):
 
 class RescueTaskEvent(Base):
     """One change to a task (created, assigned, status, note, follow-up, escalated, win-back),
-    by a staff user or by Kaiku itself (actor None)."""
+    by a staff user, an API key or Kaiku itself (``actor_kind``, see surveys.staff.actor)."""
 
     __tablename__ = "rescue_task_events"
 
@@ -101,6 +107,10 @@ class RescueTaskEvent(Base):
         ForeignKey("rescue_tasks.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    # What history shows for the actor, as it was then: a name, "API key <name>" or "Kaiku".
+    actor_label: Mapped[str | None] = mapped_column(String(320))
     action: Mapped[str] = mapped_column(String(32))
     # {"from": "open", "to": "in_progress"}, {"assignee": "a@b"}, {"outbox_id": 7}, ...
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -108,3 +118,4 @@ class RescueTaskEvent(Base):
 
     task: Mapped[RescueTask] = relationship(back_populates="history")
     actor: Mapped[StaffUser | None] = relationship(lazy="joined")
+    actor_key: Mapped[ApiKey | None] = relationship(lazy="joined")

@@ -7,8 +7,11 @@ Statuses move along ``TRANSITIONS``:
   (e.g. not actionable);
 - in_progress → open (released), contacted, resolved;
 - contacted → in_progress (the customer answered and there is more work), resolved;
-- resolved is final; only an admin (or an admin API key: ``actor`` None) reopens it, to
-  in_progress, which clears the outcome, the resolution and the win-back tracking.
+- resolved is final; only an admin (a person or an API key) reopens it, to in_progress, which
+  clears the outcome, the resolution and the win-back tracking.
+
+Every action takes the ``Actor`` who acts (surveys.staff.actor): an analyst, person or key,
+changes nothing (ForbiddenError, 403); history rows and notes name the actor.
 
 Resolving needs an ``outcome`` in OUTCOMES and a non-empty note. The first contact (a follow-up
 sent, or the status set to contacted) records ``first_contact_at`` and ``sla_met`` =
@@ -23,7 +26,6 @@ carries no List-Unsubscribe, and is refused for an address that bounced.
 Services flush; the caller commits and then enqueues ``deliver_email`` for an email returned.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,16 +34,17 @@ from surveys.kernel import clock
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.kernel.settings import Settings
 from surveys.models import (
-    OUTCOMES,
     RESCUE_STATUSES,
     OutboxEmail,
     RescueNote,
     RescueTask,
-    RescueTaskEvent,
     StaffUser,
 )
 from surveys.rescue.emails import queue_follow_up_email
+from surveys.rescue.history import record
 from surveys.rescue.opening import ASSIGNABLE_ROLES
+from surveys.rescue.resolution import MAX_NOTE_LENGTH, check_resolution, schedule_resurvey
+from surveys.staff.actor import Actor
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "open": ("in_progress", "contacted", "resolved"),
@@ -49,24 +52,23 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "contacted": ("in_progress", "resolved"),
     "resolved": ("in_progress",),  # reopen: admins only
 }
-MAX_NOTE_LENGTH = 5000
 MAX_SUBJECT_LENGTH = 200
 MAX_BODY_LENGTH = 10000
-MAX_RESURVEY_DAYS = 365
 # Outcomes after which Kaiku watches for the customer's next answer (or renewal).
 TRACKED_OUTCOMES = ("won_back", "lost", "no_reply")
+_CHANGE = "change rescue tasks"
 
 
-def assign(
-    session: Session, task: RescueTask, assignee: StaffUser | None, *, actor: StaffUser | None
-) -> None:
+def assign(session: Session, task: RescueTask, assignee: StaffUser | None, *, actor: Actor) -> None:
     """Give the task to ``assignee`` (an active agent or admin), or unassign it with None.
 
     Assigning the current assignee again changes nothing and writes no history.
 
+    :raises ForbiddenError: ``actor`` may only read.
     :raises ValidationError: the assignee is inactive or not an agent or admin ("assignee").
     :raises ConflictError: the task is resolved ("assignee").
     """
+    actor.require_changes(_CHANGE)
     if task.status == "resolved":
         raise ConflictError(
             "This task is resolved; reopen it before reassigning.",
@@ -81,7 +83,7 @@ def assign(
     if (before.id if before else None) == (assignee.id if assignee else None):
         return
     task.assignee = assignee
-    _record(
+    record(
         session,
         task,
         "assigned" if assignee else "unassigned",
@@ -95,7 +97,7 @@ def change_status(
     task: RescueTask,
     status: str,
     *,
-    actor: StaffUser | None,
+    actor: Actor,
     outcome: str | None = None,
     note: str | None = None,
     resurvey_after_days: int | None = None,
@@ -106,18 +108,20 @@ def change_status(
     ``outcome``, ``note`` (the resolution note) and ``resurvey_after_days`` belong to a
     resolution only. Everything is checked before anything changes.
 
+    :raises ForbiddenError: ``actor`` may only read.
     :raises ValidationError: an unknown status, a missing or unknown outcome, an empty note, a
         bad number of days, or resolution fields without resolving (each field named).
     :raises ConflictError: a transition TRANSITIONS does not allow, or a reopen by a non-admin
         ("status").
     """
+    actor.require_changes(_CHANGE)
     if status not in RESCUE_STATUSES:
         raise ValidationError(
             f"Unknown status {status!r}.",
             fields={"status": f"one of {', '.join(RESCUE_STATUSES)}"},
         )
     resolving = status == "resolved" and task.status != "resolved"
-    resolution_note = _check_resolution(status, resolving, outcome, note, resurvey_after_days)
+    resolution_note = check_resolution(status, resolving, outcome, note, resurvey_after_days)
     if status == task.status:
         if status == "resolved" and (outcome, note, resurvey_after_days) != (None, None, None):
             raise ConflictError(
@@ -130,7 +134,7 @@ def change_status(
             f"A task cannot go from {task.status} to {status}.",
             fields={"status": f"{task.status} → {status} is not allowed"},
         )
-    if task.status == "resolved" and actor is not None and actor.role != "admin":
+    if task.status == "resolved" and not actor.is_admin:
         raise ConflictError(
             "Only an admin can reopen a resolved task.", fields={"status": "reopen needs admin"}
         )
@@ -147,23 +151,30 @@ def change_status(
         detail["outcome"] = outcome
         if outcome in TRACKED_OUTCOMES:
             task.winback = "pending"
-    _record(session, task, "reopened" if before == "resolved" else "status", actor, **detail)
+    record(session, task, "reopened" if before == "resolved" else "status", actor, **detail)
     if resolving and resurvey_after_days is not None:
-        _schedule_resurvey(session, task, resurvey_after_days, actor, settings, now)
+        schedule_resurvey(session, task, resurvey_after_days, actor, settings, now)
 
 
-def add_note(
-    session: Session, task: RescueTask, body: str, *, actor: StaffUser | None
-) -> RescueNote:
+def add_note(session: Session, task: RescueTask, body: str, *, actor: Actor) -> RescueNote:
     """An internal note (never shown to the customer) by ``actor``; allowed on any task.
 
+    :raises ForbiddenError: ``actor`` may only read.
     :raises ValidationError: an empty note or one over MAX_NOTE_LENGTH ("note").
     """
+    actor.require_changes(_CHANGE)
     body = _text(body, "note", MAX_NOTE_LENGTH)
-    note = RescueNote(task_id=task.id, author_id=actor.id if actor else None, body=body)
+    note = RescueNote(
+        task_id=task.id,
+        author_id=actor.staff_id,
+        author_kind=actor.kind,
+        author_key_id=actor.key_id,
+        author_label=actor.label,
+        body=body,
+    )
     task.notes.append(note)
     session.flush()
-    _record(session, task, "note", actor, note_id=note.id)
+    record(session, task, "note", actor, note_id=note.id)
     return note
 
 
@@ -171,29 +182,33 @@ def send_follow_up(
     session: Session,
     task: RescueTask,
     *,
-    actor: StaffUser | None,
+    actor: Actor,
     subject: str,
     body: str,
     settings: Settings,
 ) -> OutboxEmail:
-    """Email the customer from the task, Reply-To the agent (``actor``), through the outbox.
+    """Email the customer from the task, Reply-To the agent (a person ``actor``), through the
+    outbox.
 
     The task moves to contacted (first contact and SLA recorded the first time) and, if no one
-    had it, is assigned to ``actor``. With ``actor`` None (an API key) the email goes out on
-    behalf of the task's assignee: replies reach a person. The caller commits, then enqueues
+    had it, is assigned to the person acting. An API key's email goes out on behalf of the
+    task's assignee: replies reach a person. The caller commits, then enqueues
     ``deliver_email``.
 
+    :raises ForbiddenError: ``actor`` may only read.
     :raises ValidationError: an empty or multi-line subject, an empty or too long body, or a
         customer without a usable address ("subject", "body", "email").
-    :raises ConflictError: the task is resolved, the customer's address bounced, or (no
-        ``actor``) the task has no active assignee to reply to ("assignee").
+    :raises ConflictError: the task is resolved, the customer's address bounced, or (an API
+        key) the task has no active assignee to reply to ("assignee").
     """
+    actor.require_changes(_CHANGE)
     if task.status == "resolved":
         raise ConflictError(
             "This task is resolved; reopen it to write to the customer.",
             fields={"status": "resolved"},
         )
-    sender = actor if actor is not None else task.assignee
+    person = session.get(StaffUser, actor.staff_id) if actor.staff_id is not None else None
+    sender = person if person is not None else task.assignee
     if sender is None or not sender.active:
         raise ConflictError(
             "Assign the task to an active agent first: the customer's reply goes to them.",
@@ -215,7 +230,7 @@ def send_follow_up(
     )
     if task.assignee is None:
         assign(session, task, sender, actor=actor)
-    _record(
+    record(
         session,
         task,
         "follow_up",
@@ -230,39 +245,8 @@ def send_follow_up(
         detail["sla_met"] = task.sla_met
     if task.status != "contacted":
         task.status = "contacted"
-        _record(session, task, "status", actor, **detail)
+        record(session, task, "status", actor, **detail)
     return outbox
-
-
-def _check_resolution(
-    status: str, resolving: bool, outcome: Any, note: Any, days: Any
-) -> str | None:
-    """The cleaned resolution note; every resolution rule checked, all errors at once."""
-    errors: dict[str, str] = {}
-    if not resolving:
-        if status != "resolved":
-            for name, value in (("outcome", outcome), ("resolution_note", note)):
-                if value is not None:
-                    errors[name] = "only when resolving"
-            if days is not None:
-                errors["resurvey_after_days"] = "only when resolving"
-        if errors:
-            raise ValidationError("These fields belong to a resolution.", fields=errors)
-        return None
-    if outcome not in OUTCOMES:
-        errors["outcome"] = f"required: one of {', '.join(OUTCOMES)}"
-    clean = note.strip() if isinstance(note, str) else ""
-    if not clean:
-        errors["resolution_note"] = "required: say what was done"
-    elif len(clean) > MAX_NOTE_LENGTH:
-        errors["resolution_note"] = f"at most {MAX_NOTE_LENGTH} characters"
-    if days is not None and (
-        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RESURVEY_DAYS
-    ):
-        errors["resurvey_after_days"] = f"a whole number of days from 1 to {MAX_RESURVEY_DAYS}"
-    if errors:
-        raise ValidationError("The task cannot be resolved like this.", fields=errors)
-    return clean
 
 
 def _first_contact(task: RescueTask, now) -> bool:
@@ -279,38 +263,6 @@ def _reopen(task: RescueTask) -> None:
     task.winback = task.winback_at = None
 
 
-def _schedule_resurvey(
-    session: Session,
-    task: RescueTask,
-    days: int,
-    actor: StaffUser | None,
-    settings: Settings,
-    now,
-) -> None:
-    from surveys.delivery.scheduling import schedule_invitation  # H2's module; imported where used
-
-    invitation = schedule_invitation(
-        session,
-        task.response.survey,
-        task.customer,
-        settings,
-        at=now + timedelta(days=days),
-        check_windows=False,
-        cause="rescue",
-    )
-    task.resurvey_invitation_id = invitation.id
-    _record(
-        session,
-        task,
-        "resurvey",
-        actor,
-        invitation_id=invitation.id,
-        status=invitation.status,
-        scheduled_for=invitation.scheduled_for.isoformat() if invitation.scheduled_for else None,
-        reason=invitation.reason,
-    )
-
-
 def _text(value: Any, field: str, limit: int) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
@@ -321,12 +273,3 @@ def _text(value: Any, field: str, limit: int) -> str:
             fields={field: f"at most {limit} characters"},
         )
     return text
-
-
-def _record(
-    session: Session, task: RescueTask, action: str, actor: StaffUser | None, **detail: Any
-) -> RescueTaskEvent:
-    event = RescueTaskEvent(action=action, actor=actor, detail=detail)
-    task.history.append(event)
-    session.flush()
-    return event

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from surveys.kernel import clock
 from surveys.kernel.settings import Settings
-from surveys.models import RescueTask, RescueTaskEvent, StaffUser
+from surveys.models import RescueTask, StaffUser
 from surveys.rescue.emails import queue_escalation_emails
+from surveys.rescue.history import history_event
+from surveys.staff.actor import SYSTEM
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +57,8 @@ def escalate_overdue(session: Session, settings: Settings) -> list[int]:
     for task in tasks:
         task.escalated_at = now
         task.history.append(
-            RescueTaskEvent(
-                action="escalated",
-                actor_id=None,
-                detail={"due_at": task.due_at.isoformat(), "overdue_hours": _hours(now, task)},
+            history_event(
+                SYSTEM, "escalated", due_at=task.due_at.isoformat(), overdue_hours=_hours(now, task)
             )
         )
     admins = list(

@@ -16,7 +16,7 @@ Rules for a new task:
   (role agent) with the fewest unresolved tasks, ties to the lowest id. The counts include the
   tasks assigned earlier in the same batch, so a burst is spread over the team. No active agent:
   the task stays unassigned (the queue's "unassigned" filter shows it).
-- its history starts with "created" and, when assigned, "assigned" (actor None: Kaiku).
+- its history starts with "created" and, when assigned, "assigned" (by Kaiku: the system actor).
 - a new high-priority task with an assignee queues a "task_assigned" email to them, and so does
   an unresolved task raised to high by a negative comment that came after the score; the
   caller commits, then enqueues delivery of ``queued_task_emails(...)``.
@@ -46,6 +46,8 @@ from surveys.models import (
     StaffUser,
 )
 from surveys.rescue.emails import queue_assigned_email
+from surveys.rescue.history import actor_columns, history_event
+from surveys.staff.actor import SYSTEM
 
 ASSIGNABLE_ROLES = ("agent", "admin")
 
@@ -259,9 +261,8 @@ def _raise_priority(session: Session, urgent: list[RescueCase], settings: Settin
         task.priority = "high"
         task.due_at = min(task.due_at, answered[task.response_id] + settings.rescue_high_due)
         task.history.append(
-            RescueTaskEvent(
-                action="priority",
-                detail={"from": "normal", "to": "high", "reason": "negative comment"},
+            history_event(
+                SYSTEM, "priority", **{"from": "normal", "to": "high"}, reason="negative comment"
             )
         )
     session.flush()
@@ -274,4 +275,4 @@ def _raise_priority(session: Session, urgent: list[RescueCase], settings: Settin
 
 def _event(task_id: int, action: str, **detail: Any) -> dict[str, Any]:
     detail = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in detail.items()}
-    return {"task_id": task_id, "action": action, "detail": detail, "actor_id": None}
+    return {"task_id": task_id, "action": action, "detail": detail, **actor_columns(SYSTEM)}

@@ -12,7 +12,7 @@ by the first of:
 A decision is final (a later answer does not change it; a reopened task starts over). A win back
 moves the customer from ``at_risk`` to ``active`` (cause "rescue"); a customer whose stage moved
 on meanwhile (loyal after renewing, churned after cancelling) keeps it. Each decision is a
-"winback" history row (actor None). Both functions flush; the caller commits.
+"winback" history row (by Kaiku, the system actor). Both functions flush; the caller commits.
 """
 
 from collections import defaultdict
@@ -24,7 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveys.customers.stages import move_stage
-from surveys.models import Customer, Event, RescueTask, RescueTaskEvent
+from surveys.models import Customer, Event, RescueTask
+from surveys.rescue.history import history_event
+from surveys.staff.actor import SYSTEM
 
 # The lowest score that counts as won back, per survey kind.
 WON_BACK_FROM = {"nps": 7, "csat": 4, "ces": 5}
@@ -130,9 +132,7 @@ def _decide(
     event_id: int | None = None,
 ) -> None:
     task.winback, task.winback_at = state, at
-    task.history.append(
-        RescueTaskEvent(action="winback", detail={"to": state, **detail}, actor_id=None)
-    )
+    task.history.append(history_event(SYSTEM, "winback", to=state, **detail))
     customer: Customer = task.customer
     if state == "won_back" and customer.stage == "at_risk":
         move_stage(

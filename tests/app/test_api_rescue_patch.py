@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from surveys.models import Invitation, OutboxEmail, RescueTask
+from surveys.models import ApiKey, Invitation, OutboxEmail, RescueTask
 from surveys.staff.apikeys import create_api_key
 from tests.app.conftest import JsonClient, assert_error
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
@@ -246,3 +246,39 @@ def test_the_task_page_names_the_api_key_behind_a_change(api_client, client, ses
     page = sign_in(client, admin).get(f"/rescue/{task.id}").get_data(as_text=True)
 
     assert "API key tests" in page
+
+
+def test_the_task_page_names_the_api_key_as_a_notes_author(api_client, client, session, task):
+    from tests.factories_rescue_pages import make_staff as make_page_staff
+    from tests.factories_rescue_pages import sign_in
+
+    api_client.patch(f"/rescue-tasks/{task.id}", {"note": "Logged from the CRM."})
+    admin = make_page_staff(session, "lead@example.com", role="admin")
+    session.commit()
+
+    page = sign_in(client, admin).get(f"/rescue/{task.id}").get_data(as_text=True)
+
+    assert '<p class="note__meta"><strong>API key tests</strong>' in page
+    assert "Former staff" not in page
+
+
+def test_an_api_key_change_is_in_the_history_with_the_key_label(api_client, session, task):
+    api_client.patch(f"/rescue-tasks/{task.id}", {"note": "From the CRM.", "status": "in_progress"})
+
+    body = api_client.get(f"/rescue-tasks/{task.id}").get_json()
+    assert [(h["action"], h["actor"], h["actor_kind"], h["actor_label"]) for h in body["history"]][
+        -2:
+    ] == [
+        ("note", None, "api_key", "API key tests"),
+        ("status", None, "api_key", "API key tests"),
+    ]
+    assert body["history"][0]["actor_label"] == "Kaiku"
+    assert (body["notes"][0]["author_kind"], body["notes"][0]["author_label"]) == (
+        "api_key",
+        "API key tests",
+    )
+    # The domain wrote the rows with the key; the view added nothing to them afterwards.
+    key = session.scalars(select(ApiKey).where(ApiKey.name == "tests")).one()
+    rows = stored(session, task).history[-2:]
+    assert [(row.actor_kind, row.actor_key_id) for row in rows] == [("api_key", key.id)] * 2
+    assert all("api_key" not in row.detail for row in rows)

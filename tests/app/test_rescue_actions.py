@@ -16,6 +16,8 @@ from surveys.rescue.actions import (
     change_status,
     send_follow_up,
 )
+from surveys.staff.actor import Actor
+from surveys.staff.apikeys import create_api_key
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 from tests.servers import free_port, smtp_servers
 
@@ -31,17 +33,25 @@ def agent(session):
 
 
 @pytest.fixture
+def crm(session) -> Actor:
+    """An integration's agent-role API key."""
+    key, _ = create_api_key(session, "CRM", role="agent")
+    return Actor.of_api_key(key)
+
+
+@pytest.fixture
 def task(session, settings, agent):
     at(T0)
     return task_of(session, answer(session, settings, score=2, locale="fi", name="Matti"))
 
 
 def put(session, task, status, settings):
-    """Force a task into ``status`` the way the product gets there."""
+    """Force a task into ``status`` the way the product gets there: its assignee works it."""
+    actor = Actor.of_staff(task.assignee)
     if status == "resolved":
-        change_status(session, task, "resolved", actor=None, settings=settings, **RESOLVE)
+        change_status(session, task, "resolved", actor=actor, settings=settings, **RESOLVE)
     elif status != "open":
-        change_status(session, task, status, actor=None, settings=settings)
+        change_status(session, task, status, actor=actor, settings=settings)
 
 
 def actions(task):
@@ -58,11 +68,13 @@ def test_every_transition_is_allowed_or_refused_by_the_table(
     extra = RESOLVE if target == "resolved" and start != "resolved" else {}
     allowed = target in TRANSITIONS[start]
     if target == start:
-        change_status(session, task, target, actor=admin, settings=settings)
+        change_status(session, task, target, actor=Actor.of_staff(admin), settings=settings)
         assert task.status == start  # a no-op
     elif allowed:
         before = len(task.history)
-        change_status(session, task, target, actor=admin, settings=settings, **extra)
+        change_status(
+            session, task, target, actor=Actor.of_staff(admin), settings=settings, **extra
+        )
         assert task.status == target
         assert len(task.history) == before + 1
         assert task.history[-1].detail["from"] == start
@@ -70,7 +82,9 @@ def test_every_transition_is_allowed_or_refused_by_the_table(
         assert task.history[-1].actor_id == admin.id
     else:
         with pytest.raises(ConflictError) as raised:
-            change_status(session, task, target, actor=admin, settings=settings, **extra)
+            change_status(
+                session, task, target, actor=Actor.of_staff(admin), settings=settings, **extra
+            )
         assert "status" in raised.value.fields
         assert task.status == start
 
@@ -86,11 +100,17 @@ def test_the_allowed_transitions(session):
 
 def test_resolving_needs_an_outcome_and_a_note(session, settings, task, agent):
     with pytest.raises(ValidationError) as raised:
-        change_status(session, task, "resolved", actor=agent, settings=settings)
+        change_status(session, task, "resolved", actor=Actor.of_staff(agent), settings=settings)
     assert set(raised.value.fields) == {"outcome", "resolution_note"}
     with pytest.raises(ValidationError) as raised:
         change_status(
-            session, task, "resolved", actor=agent, settings=settings, outcome="fixed", note="   "
+            session,
+            task,
+            "resolved",
+            actor=Actor.of_staff(agent),
+            settings=settings,
+            outcome="fixed",
+            note="   ",
         )
     assert set(raised.value.fields) == {"outcome", "resolution_note"}
     assert task.status == "open" and task.outcome is None
@@ -100,7 +120,7 @@ def test_resolving_needs_an_outcome_and_a_note(session, settings, task, agent):
         session,
         task,
         "resolved",
-        actor=agent,
+        actor=Actor.of_staff(agent),
         settings=settings,
         outcome="lost",
         note="  Moved to a competitor.  ",
@@ -120,7 +140,7 @@ def test_not_actionable_is_not_tracked_for_win_back(session, settings, task, age
         session,
         task,
         "resolved",
-        actor=agent,
+        actor=Actor.of_staff(agent),
         settings=settings,
         outcome="not_actionable",
         note="Test answer from our own staff.",
@@ -134,7 +154,7 @@ def test_resolution_fields_without_resolving_are_refused(session, settings, task
             session,
             task,
             "in_progress",
-            actor=agent,
+            actor=Actor.of_staff(agent),
             settings=settings,
             outcome="lost",
             note="x",
@@ -146,7 +166,7 @@ def test_resolution_fields_without_resolving_are_refused(session, settings, task
 
 def test_an_unknown_status_is_refused(session, settings, task, agent):
     with pytest.raises(ValidationError) as raised:
-        change_status(session, task, "done", actor=agent, settings=settings)
+        change_status(session, task, "done", actor=Actor.of_staff(agent), settings=settings)
     assert "status" in raised.value.fields
 
 
@@ -154,7 +174,13 @@ def test_resolving_a_resolved_task_again_is_a_conflict(session, settings, task, 
     put(session, task, "resolved", settings)
     with pytest.raises(ConflictError):
         change_status(
-            session, task, "resolved", actor=agent, settings=settings, outcome="lost", note="again"
+            session,
+            task,
+            "resolved",
+            actor=Actor.of_staff(agent),
+            settings=settings,
+            outcome="lost",
+            note="again",
         )
     assert task.outcome == "won_back"
 
@@ -162,11 +188,11 @@ def test_resolving_a_resolved_task_again_is_a_conflict(session, settings, task, 
 def test_only_an_admin_reopens(session, settings, task, agent):
     put(session, task, "resolved", settings)
     with pytest.raises(ConflictError) as raised:
-        change_status(session, task, "in_progress", actor=agent, settings=settings)
+        change_status(session, task, "in_progress", actor=Actor.of_staff(agent), settings=settings)
     assert raised.value.fields == {"status": "reopen needs admin"}
 
     admin = make_staff(session, "admin")
-    change_status(session, task, "in_progress", actor=admin, settings=settings)
+    change_status(session, task, "in_progress", actor=Actor.of_staff(admin), settings=settings)
     assert task.status == "in_progress"
     assert (task.outcome, task.resolution_note, task.resolved_at, task.winback) == (
         None,
@@ -179,35 +205,35 @@ def test_only_an_admin_reopens(session, settings, task, agent):
 
 def test_setting_contacted_records_first_contact_and_sla_met(session, settings, task, agent):
     at(task.due_at - timedelta(minutes=1))
-    change_status(session, task, "contacted", actor=agent, settings=settings)
+    change_status(session, task, "contacted", actor=Actor.of_staff(agent), settings=settings)
     assert task.first_contact_at == task.due_at - timedelta(minutes=1)
     assert task.sla_met is True
 
     first = task.first_contact_at
     at(task.due_at + timedelta(hours=5))
-    change_status(session, task, "in_progress", actor=agent, settings=settings)
-    change_status(session, task, "contacted", actor=agent, settings=settings)
+    change_status(session, task, "in_progress", actor=Actor.of_staff(agent), settings=settings)
+    change_status(session, task, "contacted", actor=Actor.of_staff(agent), settings=settings)
     assert task.first_contact_at == first and task.sla_met is True  # only the first counts
 
 
 def test_contact_after_the_due_time_breaches_the_sla(session, settings, task, agent):
     at(task.due_at + timedelta(seconds=1))
-    change_status(session, task, "contacted", actor=agent, settings=settings)
+    change_status(session, task, "contacted", actor=Actor.of_staff(agent), settings=settings)
     assert task.sla_met is False
 
 
 def test_contact_exactly_at_the_due_time_meets_the_sla(session, settings, task, agent):
     at(task.due_at)
-    change_status(session, task, "contacted", actor=agent, settings=settings)
+    change_status(session, task, "contacted", actor=Actor.of_staff(agent), settings=settings)
     assert task.sla_met is True
 
 
 def test_assign_reassign_and_unassign_are_in_the_history(session, settings, task, agent):
     other = make_staff(session, "agent", email="bo@kaiku.example")
     admin = make_staff(session, "admin")
-    assign(session, task, other, actor=admin)
-    assign(session, task, other, actor=admin)  # no change, no history
-    assign(session, task, None, actor=admin)
+    assign(session, task, other, actor=Actor.of_staff(admin))
+    assign(session, task, other, actor=Actor.of_staff(admin))  # no change, no history
+    assign(session, task, None, actor=Actor.of_staff(admin))
     assert task.assignee is None
     moves = [(e.action, e.detail) for e in task.history if e.action in ("assigned", "unassigned")]
     assert moves[-2:] == [
@@ -220,7 +246,7 @@ def test_assign_reassign_and_unassign_are_in_the_history(session, settings, task
 def test_only_active_agents_and_admins_take_tasks(session, settings, task, agent):
     for user in (make_staff(session, "analyst"), make_staff(session, "agent", active=False)):
         with pytest.raises(ValidationError) as raised:
-            assign(session, task, user, actor=agent)
+            assign(session, task, user, actor=Actor.of_staff(agent))
         assert "assignee" in raised.value.fields
     assert task.assignee_id == agent.id
 
@@ -228,12 +254,14 @@ def test_only_active_agents_and_admins_take_tasks(session, settings, task, agent
 def test_a_resolved_task_cannot_be_reassigned(session, settings, task, agent):
     put(session, task, "resolved", settings)
     with pytest.raises(ConflictError):
-        assign(session, task, make_staff(session, "agent"), actor=agent)
+        assign(session, task, make_staff(session, "agent"), actor=Actor.of_staff(agent))
 
 
 def test_notes_keep_author_and_time(session, settings, task, agent):
     at(T0 + timedelta(minutes=7))
-    note = add_note(session, task, "  Customer prefers a call after 16.  ", actor=agent)
+    note = add_note(
+        session, task, "  Customer prefers a call after 16.  ", actor=Actor.of_staff(agent)
+    )
     session.commit()
     stored = session.get(RescueNote, note.id)
     assert (stored.body, stored.author_id) == ("Customer prefers a call after 16.", agent.id)
@@ -241,9 +269,9 @@ def test_notes_keep_author_and_time(session, settings, task, agent):
     assert task.history[-1].action == "note"
     assert task.history[-1].detail == {"note_id": note.id}
     with pytest.raises(ValidationError):
-        add_note(session, task, " ", actor=agent)
+        add_note(session, task, " ", actor=Actor.of_staff(agent))
     with pytest.raises(ValidationError):
-        add_note(session, task, "x" * 5001, actor=agent)
+        add_note(session, task, "x" * 5001, actor=Actor.of_staff(agent))
 
 
 def test_follow_up_emails_the_customer_and_marks_the_task_contacted(session, settings, task, agent):
@@ -251,7 +279,7 @@ def test_follow_up_emails_the_customer_and_marks_the_task_contacted(session, set
     outbox = send_follow_up(
         session,
         task,
-        actor=agent,
+        actor=Actor.of_staff(agent),
         subject="Pahoittelut",
         body="Hei, soitan huomenna.\n\n<b>Ann</b>",
         settings=settings,
@@ -275,9 +303,11 @@ def test_follow_up_emails_the_customer_and_marks_the_task_contacted(session, set
     }
 
 
-def test_a_follow_up_by_the_api_goes_out_on_behalf_of_the_assignee(session, settings, task, agent):
+def test_a_follow_up_by_the_api_goes_out_on_behalf_of_the_assignee(
+    session, settings, task, agent, crm
+):
     outbox = send_follow_up(
-        session, task, actor=None, subject="Sorry", body="I'll call you.", settings=settings
+        session, task, actor=crm, subject="Sorry", body="I'll call you.", settings=settings
     )
     assert outbox.headers == {"Reply-To": "Ann Agent <ann@kaiku.example>"}
     assert "Ann Agent" in outbox.text_body
@@ -285,31 +315,37 @@ def test_a_follow_up_by_the_api_goes_out_on_behalf_of_the_assignee(session, sett
     assert task.history[-2].detail["reply_to"] == "ann@kaiku.example"
 
 
-def test_a_follow_up_by_the_api_needs_an_active_assignee(session, settings, task, agent):
-    assign(session, task, None, actor=agent)
+def test_a_follow_up_by_the_api_needs_an_active_assignee(session, settings, task, agent, crm):
+    assign(session, task, None, actor=Actor.of_staff(agent))
     with pytest.raises(ConflictError) as raised:
-        send_follow_up(session, task, actor=None, subject="s", body="b", settings=settings)
+        send_follow_up(session, task, actor=crm, subject="s", body="b", settings=settings)
     assert raised.value.fields == {"assignee": "no active assignee to reply to"}
-    assign(session, task, agent, actor=agent)
+    assign(session, task, agent, actor=Actor.of_staff(agent))
     agent.active = False
     with pytest.raises(ConflictError):
-        send_follow_up(session, task, actor=None, subject="s", body="b", settings=settings)
+        send_follow_up(session, task, actor=crm, subject="s", body="b", settings=settings)
     assert task.status == "open"
     assert session.scalars(select(OutboxEmail).where(OutboxEmail.kind == "follow_up")).all() == []
 
 
 def test_follow_up_takes_an_unassigned_task(session, settings, task, agent):
     other = make_staff(session, "agent")
-    assign(session, task, None, actor=agent)
-    send_follow_up(session, task, actor=other, subject="Hi", body="Sorry!", settings=settings)
+    assign(session, task, None, actor=Actor.of_staff(agent))
+    send_follow_up(
+        session, task, actor=Actor.of_staff(other), subject="Hi", body="Sorry!", settings=settings
+    )
     assert task.assignee_id == other.id
 
 
 def test_a_second_follow_up_keeps_the_first_contact(session, settings, task, agent):
-    send_follow_up(session, task, actor=agent, subject="1", body="one", settings=settings)
+    send_follow_up(
+        session, task, actor=Actor.of_staff(agent), subject="1", body="one", settings=settings
+    )
     first = task.first_contact_at
     at(T0 + timedelta(days=2))
-    send_follow_up(session, task, actor=agent, subject="2", body="two", settings=settings)
+    send_follow_up(
+        session, task, actor=Actor.of_staff(agent), subject="2", body="two", settings=settings
+    )
     assert task.first_contact_at == first
     assert actions(task)[-1] == "follow_up"  # already contacted: no status row
 
@@ -323,38 +359,57 @@ def test_follow_up_is_refused_for_bad_input_and_closed_or_bounced(session, setti
     ):
         with pytest.raises(ValidationError) as raised:
             send_follow_up(
-                session, task, actor=agent, subject=subject, body=body, settings=settings
+                session,
+                task,
+                actor=Actor.of_staff(agent),
+                subject=subject,
+                body=body,
+                settings=settings,
             )
         assert field in raised.value.fields
     task.customer.bounced_at = T0
     task.customer.bounce_reason = "550 no such user"
     with pytest.raises(ConflictError) as raised:
-        send_follow_up(session, task, actor=agent, subject="s", body="b", settings=settings)
+        send_follow_up(
+            session, task, actor=Actor.of_staff(agent), subject="s", body="b", settings=settings
+        )
     assert "bounced" in raised.value.message and raised.value.fields == {"email": "bounced"}
     task.customer.bounced_at = None
     put(session, task, "resolved", settings)
     with pytest.raises(ConflictError):
-        send_follow_up(session, task, actor=agent, subject="s", body="b", settings=settings)
+        send_follow_up(
+            session, task, actor=Actor.of_staff(agent), subject="s", body="b", settings=settings
+        )
     assert session.scalars(select(OutboxEmail).where(OutboxEmail.kind == "follow_up")).all() == []
 
 
 def test_follow_up_without_an_address_is_refused(session, settings, agent):
     task = task_of(session, answer(session, settings, email=None))
     with pytest.raises(ValidationError) as raised:
-        send_follow_up(session, task, actor=agent, subject="s", body="b", settings=settings)
+        send_follow_up(
+            session, task, actor=Actor.of_staff(agent), subject="s", body="b", settings=settings
+        )
     assert "email" in raised.value.fields
 
 
 def test_follow_up_reaches_an_unsubscribed_customer(session, settings, task, agent):
     task.customer.unsubscribed = True  # from surveys; a reply to their own feedback still goes
-    outbox = send_follow_up(session, task, actor=agent, subject="s", body="b", settings=settings)
+    outbox = send_follow_up(
+        session, task, actor=Actor.of_staff(agent), subject="s", body="b", settings=settings
+    )
     assert outbox.status == "queued"
 
 
 def test_resolving_with_a_resurvey_schedules_the_same_survey(session, settings, task, agent):
     at(T0 + timedelta(hours=2))
     change_status(
-        session, task, "resolved", actor=agent, settings=settings, resurvey_after_days=14, **RESOLVE
+        session,
+        task,
+        "resolved",
+        actor=Actor.of_staff(agent),
+        settings=settings,
+        resurvey_after_days=14,
+        **RESOLVE,
     )
     session.commit()
     invitation = session.get(Invitation, task.resurvey_invitation_id)
@@ -373,7 +428,7 @@ def test_bad_resurvey_days_are_refused(session, settings, task, agent):
                 session,
                 task,
                 "resolved",
-                actor=agent,
+                actor=Actor.of_staff(agent),
                 settings=settings,
                 resurvey_after_days=days,
                 **RESOLVE,
@@ -391,7 +446,7 @@ def test_the_follow_up_reaches_a_real_smtp_server_with_reply_to_the_agent(
         outbox = send_follow_up(
             session,
             task,
-            actor=agent,
+            actor=Actor.of_staff(agent),
             subject="Sorry about the delay",
             body="Hei Matti,\n\nsoitan tänään.",
             settings=settings,
@@ -414,5 +469,7 @@ def test_the_follow_up_reaches_a_real_smtp_server_with_reply_to_the_agent(
 
 def test_the_first_contact_row_says_whether_the_sla_was_met(session, settings, task, agent):
     at(task.due_at + timedelta(hours=1))
-    send_follow_up(session, task, actor=agent, subject="s", body="b", settings=settings)
+    send_follow_up(
+        session, task, actor=Actor.of_staff(agent), subject="s", body="b", settings=settings
+    )
     assert task.history[-1].detail == {"from": "open", "to": "contacted", "sla_met": False}

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from surveys.models import OutboxEmail, RescueTask
 from surveys.rescue.actions import change_status
 from surveys.rescue.escalation import escalate_overdue
+from surveys.staff.actor import Actor
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 from worker.rescue_tasks import escalate_overdue_rescue_tasks
 
@@ -27,12 +28,12 @@ def test_overdue_tasks_are_escalated_once_and_admins_are_emailed(session, settin
     contacted = task_of(session, answer(session, settings, score=1))
     resolved = task_of(session, answer(session, settings, score=1))
     at(T0 + timedelta(hours=1))
-    change_status(session, contacted, "contacted", actor=agent, settings=settings)
+    change_status(session, contacted, "contacted", actor=Actor.of_staff(agent), settings=settings)
     change_status(
         session,
         resolved,
         "resolved",
-        actor=agent,
+        actor=Actor.of_staff(agent),
         settings=settings,
         outcome="not_actionable",
         note="Spam.",

@@ -253,7 +253,11 @@ def test_task_page_shows_the_answer_sla_timeline_notes_and_history(
             changed_at=now,
         )
     )
-    session.add(RescueNote(task_id=task.id, author_id=agent.id, body="Called, no answer."))
+    session.add(
+        RescueNote(
+            task_id=task.id, author_id=agent.id, author_kind="staff", body="Called, no answer."
+        )
+    )
     session.commit()
 
     page = agent_client.get(f"/rescue/{task.id}")
@@ -282,7 +286,7 @@ def test_task_page_of_a_missing_task_is_404(agent_client):
 def test_comments_notes_and_names_are_escaped_everywhere(agent_client, session, settings, agent):
     evil = "<script>alert('x')</script>"
     task = make_task(session, settings, comment=evil, name=f"Eve {evil}")
-    session.add(RescueNote(task_id=task.id, author_id=agent.id, body=evil))
+    session.add(RescueNote(task_id=task.id, author_id=agent.id, author_kind="staff", body=evil))
     session.commit()
 
     for url in ("/rescue/", f"/rescue/{task.id}"):

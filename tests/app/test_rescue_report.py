@@ -8,6 +8,7 @@ from surveys.kernel.errors import ValidationError
 from surveys.models import RescueTask
 from surveys.rescue.actions import change_status
 from surveys.rescue.report import rescue_report
+from surveys.staff.actor import Actor
 from tests.factories import make_survey
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 
@@ -38,22 +39,36 @@ def test_the_figures(session, settings):
     )
     # t1: contacted after 2 h (met), resolved; won back later.
     at(T0 + timedelta(hours=2))
-    change_status(session, t1, "contacted", actor=ann, settings=settings)
+    change_status(session, t1, "contacted", actor=Actor.of_staff(ann), settings=settings)
     change_status(
-        session, t1, "resolved", actor=ann, settings=settings, outcome="won_back", note="ok"
+        session,
+        t1,
+        "resolved",
+        actor=Actor.of_staff(ann),
+        settings=settings,
+        outcome="won_back",
+        note="ok",
     )
     t1.winback = "won_back"
     # t2: contacted after 30 h (breached), resolved; not won back.
     at(T0 + timedelta(hours=30))
-    change_status(session, t2, "contacted", actor=bo, settings=settings)
-    change_status(session, t2, "resolved", actor=bo, settings=settings, outcome="lost", note="gone")
+    change_status(session, t2, "contacted", actor=Actor.of_staff(bo), settings=settings)
+    change_status(
+        session,
+        t2,
+        "resolved",
+        actor=Actor.of_staff(bo),
+        settings=settings,
+        outcome="lost",
+        note="gone",
+    )
     t2.winback = "not_won_back"
     # t3: never contacted, past due: breached. t4: resolved as not actionable without contact.
     change_status(
         session,
         t4,
         "resolved",
-        actor=bo,
+        actor=Actor.of_staff(bo),
         settings=settings,
         outcome="not_actionable",
         note="test answer",

@@ -11,6 +11,7 @@ from surveys.delivery.invitations import create_invitation
 from surveys.models import Customer, Event, StageChange
 from surveys.rescue.actions import change_status
 from surveys.rescue.winback import on_events
+from surveys.staff.actor import Actor
 from tests.factories import make_survey
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 
@@ -18,7 +19,7 @@ from tests.factories_rescue import T0, answer, at, make_staff, task_of
 @pytest.fixture
 def rescued(session, settings):
     """A detractor's task, resolved at T0 + 1 h; the customer is at_risk."""
-    make_staff(session, "agent")
+    agent = make_staff(session, "agent")
     at(T0)
     task = task_of(session, answer(session, settings, score=1, external_id="c-1"))
     at(T0 + timedelta(hours=1))
@@ -26,7 +27,7 @@ def rescued(session, settings):
         session,
         task,
         "resolved",
-        actor=None,
+        actor=Actor.of_staff(agent),
         settings=settings,
         outcome="won_back",
         note="Refunded.",

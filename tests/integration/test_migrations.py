@@ -9,7 +9,13 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.schema import MIGRATIONS, app_on, drift
+from tests.schema import (
+    MIGRATIONS,
+    WHO_ACTED,
+    app_on,
+    drift,
+    who_acted_after_the_actor_migration,
+)
 
 
 @pytest.fixture
@@ -48,3 +54,7 @@ def test_migrations_downgrade_and_upgrade_again_on_postgres(empty_postgres):
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade(directory=str(MIGRATIONS))
     assert drift(app) == []
+
+
+def test_existing_rescue_history_keeps_saying_who_acted_on_postgres(empty_postgres):
+    assert who_acted_after_the_actor_migration(app_on(empty_postgres)) == WHO_ACTED

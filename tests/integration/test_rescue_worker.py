@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from surveys.models import Customer, Invitation, OutboxEmail, RescueTask
 from surveys.rescue import actions as rescue_actions
+from surveys.staff.actor import Actor
 from tests.conftest import use_celery_of
 from tests.factories import make_invitation
 from tests.factories_rescue_pages import PASSWORD, make_staff, make_task
@@ -170,7 +171,7 @@ def test_a_resurvey_is_dispatched_and_a_good_answer_wins_the_customer_back(
         session,
         task,
         "resolved",
-        actor=agent,
+        actor=Actor.of_staff(agent),
         outcome="won_back",
         note="Refunded the double charge.",
         resurvey_after_days=7,
