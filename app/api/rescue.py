@@ -14,13 +14,13 @@ from app.api.rescue_schemas import RescueReportQuery, RescueTaskPatch, RescueTas
 from app.api.serializers import rescue_task_json
 from app.extensions import db
 from surveys.kernel import clock
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ValidationError
 from surveys.models import RescueTask, StaffUser
 from surveys.rescue import actions as rescue_actions
 from surveys.rescue.queue import QueueFilters, filtered_tasks
 from surveys.rescue.report import rescue_report
 from surveys.staff.accounts import find_staff, normalize_email
-from surveys.staff.actor import Actor
 from worker.enqueue import enqueue
 
 RESOLUTION_FIELDS = ("outcome", "resolution_note", "resurvey_after_days")

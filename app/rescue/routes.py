@@ -30,12 +30,12 @@ from app.rescue.forms import (
 )
 from surveys.customers.timeline import customer_timeline
 from surveys.kernel import clock
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import KaikuError
 from surveys.models import OutboxEmail, RescueTask, StaffUser
 from surveys.rescue import actions as rescue_actions
 from surveys.rescue.queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
 from surveys.rescue.report import rescue_report
-from surveys.staff.actor import Actor
 from worker.enqueue import enqueue
 
 WORKERS = ("admin", "agent")

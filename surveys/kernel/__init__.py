@@ -1,2 +1,2 @@
 """The kernel every package may use: clock, database helpers, errors, tokens, settings,
-addresses, stage names."""
+addresses, stage names, and who acted (``actor.Actor``)."""

@@ -83,7 +83,7 @@ class RescueNote(Base):
         ForeignKey("rescue_tasks.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
-    # Who wrote it (surveys.staff.actor): "staff" or "api_key", their key and label as written.
+    # Who wrote it (surveys.kernel.actor): "staff" or "api_key", their key and label as written.
     author_kind: Mapped[str] = mapped_column(String(16))
     author_key_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_keys.id", ondelete="SET NULL")
@@ -98,7 +98,7 @@ class RescueNote(Base):
 
 class RescueTaskEvent(Base):
     """One change to a task (created, assigned, status, note, follow-up, escalated, win-back),
-    by a staff user, an API key or Kaiku itself (``actor_kind``, see surveys.staff.actor)."""
+    by a staff user, an API key or Kaiku itself (``actor_kind``, see surveys.kernel.actor)."""
 
     __tablename__ = "rescue_task_events"
 

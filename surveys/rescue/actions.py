@@ -10,7 +10,7 @@ Statuses move along ``TRANSITIONS``:
 - resolved is final; only an admin (a person or an API key) reopens it, to in_progress, which
   clears the outcome, the resolution and the win-back tracking.
 
-Every action takes the ``Actor`` who acts (surveys.staff.actor): an analyst, person or key,
+Every action takes the ``Actor`` who acts (surveys.kernel.actor): an analyst, person or key,
 changes nothing (ForbiddenError, 403); history rows and notes name the actor.
 
 Resolving needs an ``outcome`` in OUTCOMES and a non-empty note. The first contact (a follow-up
@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from surveys.kernel import clock
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.kernel.settings import Settings
 from surveys.models import (
@@ -44,7 +45,6 @@ from surveys.rescue.emails import queue_follow_up_email
 from surveys.rescue.history import record
 from surveys.rescue.opening import ASSIGNABLE_ROLES
 from surveys.rescue.resolution import MAX_NOTE_LENGTH, check_resolution, schedule_resurvey
-from surveys.staff.actor import Actor
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "open": ("in_progress", "contacted", "resolved"),

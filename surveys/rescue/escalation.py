@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveys.kernel import clock
+from surveys.kernel.actor import SYSTEM
 from surveys.kernel.settings import Settings
 from surveys.models import RescueTask, StaffUser
 from surveys.rescue.emails import queue_escalation_emails
 from surveys.rescue.history import history_event
-from surveys.staff.actor import SYSTEM
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from surveys.kernel.actor import Actor
 from surveys.models import RescueTask, RescueTaskEvent
-from surveys.staff.actor import Actor
 
 
 def actor_columns(actor: Actor) -> dict[str, Any]:

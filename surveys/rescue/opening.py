@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveys.delivery.handlers import handled_by
+from surveys.kernel.actor import SYSTEM
 from surveys.kernel.db import insert_for
 from surveys.kernel.settings import Settings
 from surveys.models import (
@@ -47,7 +48,6 @@ from surveys.models import (
 )
 from surveys.rescue.emails import queue_assigned_email
 from surveys.rescue.history import actor_columns, history_event
-from surveys.staff.actor import SYSTEM
 
 ASSIGNABLE_ROLES = ("agent", "admin")
 

@@ -5,11 +5,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.settings import Settings
 from surveys.models import OUTCOMES, RescueTask
 from surveys.rescue.history import record
-from surveys.staff.actor import Actor
 
 MAX_NOTE_LENGTH = 5000
 MAX_RESURVEY_DAYS = 365

@@ -24,9 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveys.customers.stages import move_stage
+from surveys.kernel.actor import SYSTEM
 from surveys.models import Customer, Event, RescueTask
 from surveys.rescue.history import history_event
-from surveys.staff.actor import SYSTEM
 
 # The lowest score that counts as won back, per survey kind.
 WON_BACK_FROM = {"nps": 7, "csat": 4, "ces": 5}

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.mail import SmtpSettings, deliver
 from surveys.models import Invitation, OutboxEmail, RescueNote
@@ -16,7 +17,6 @@ from surveys.rescue.actions import (
     change_status,
     send_follow_up,
 )
-from surveys.staff.actor import Actor
 from surveys.staff.apikeys import create_api_key
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 from tests.servers import free_port, smtp_servers

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ConflictError, ForbiddenError
 from surveys.models import OutboxEmail
 from surveys.rescue.actions import add_note, assign, change_status, send_follow_up
 from surveys.rescue.escalation import escalate_overdue
-from surveys.staff.actor import Actor
 from surveys.staff.apikeys import create_api_key
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from surveys.kernel.actor import Actor
 from surveys.models import OutboxEmail, RescueTask
 from surveys.rescue.actions import change_status
 from surveys.rescue.escalation import escalate_overdue
-from surveys.staff.actor import Actor
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 from worker.rescue_tasks import escalate_overdue_rescue_tasks
 

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ValidationError
 from surveys.models import RescueTask
 from surveys.rescue.actions import change_status
 from surveys.rescue.report import rescue_report
-from surveys.staff.actor import Actor
 from tests.factories import make_survey
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from surveys.answers.processing import process_responses
 from surveys.answers.recording import record_answer
 from surveys.delivery.invitations import create_invitation
+from surveys.kernel.actor import Actor
 from surveys.models import Customer, Event, StageChange
 from surveys.rescue.actions import change_status
 from surveys.rescue.winback import on_events
-from surveys.staff.actor import Actor
 from tests.factories import make_survey
 from tests.factories_rescue import T0, answer, at, make_staff, task_of
 

@@ -24,9 +24,9 @@ from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from app import create_app
+from surveys.kernel.actor import Actor
 from surveys.models import Customer, Invitation, OutboxEmail, RescueTask
 from surveys.rescue import actions as rescue_actions
-from surveys.staff.actor import Actor
 from tests.conftest import use_celery_of
 from tests.factories import make_invitation
 from tests.factories_rescue_pages import PASSWORD, make_staff, make_task

@@ -1,18 +1,33 @@
 """Who acted: a person, an API key or Kaiku itself, as one value the domain checks roles on and
 writes into history.
 
+A kernel value, so every package may take one (customers' imports as much as rescue).
 Views build it from the signed-in ``StaffUser`` or the calling ``ApiKey``; the worker's own
 changes (escalation, win-back, automatic assignment) are ``SYSTEM``. ``label`` is what history
 shows for the actor: the person's name (or email), "API key <name>", or "Kaiku".
 """
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from surveys.kernel.errors import ForbiddenError
-from surveys.models import ApiKey, StaffUser
 
 ActorKind = Literal["staff", "api_key", "system"]
+
+
+class _Person(Protocol):  # a StaffUser: the kernel sits below the models, so it names no model
+    id: int
+    role: str
+    name: str | None
+    email: str
+
+
+class _Key(Protocol):  # an ApiKey
+    id: int
+    role: str
+    name: str
+
+
 # Roles that may change things; analysts (people or keys) only read.
 CHANGING_ROLES = ("admin", "agent")
 
@@ -27,11 +42,11 @@ class Actor:
     label: str
 
     @classmethod
-    def of_staff(cls, user: StaffUser) -> "Actor":
+    def of_staff(cls, user: _Person) -> "Actor":
         return cls("staff", user.id, user.role, user.name or user.email)
 
     @classmethod
-    def of_api_key(cls, key: ApiKey) -> "Actor":
+    def of_api_key(cls, key: _Key) -> "Actor":
         return cls("api_key", key.id, key.role, f"API key {key.name}")
 
     @property
