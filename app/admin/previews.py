@@ -14,10 +14,11 @@ from flask.typing import ResponseReturnValue
 from app.admin import bp
 from app.auth.decorators import role_required
 from app.extensions import db
-from app.respond.i18n import LANGUAGES, scale_ends, texts
+from app.respond.i18n import scale_ends, texts
 from surveys.catalog import definitions as catalog
 from surveys.catalog.scoring import SCALES
 from surveys.delivery.emails import RenderedEmail, render_invitation
+from surveys.kernel.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGES
 from surveys.models import Survey
 
 PREVIEW_TOKEN = "preview"
@@ -29,8 +30,8 @@ EMAIL_CSP = (
 
 
 def _lang() -> str:
-    lang = request.args.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+    lang = request.args.get("lang", DEFAULT_LANGUAGE)
+    return lang if lang in BY_CODE else DEFAULT_LANGUAGE
 
 
 def _email_kind() -> str:
@@ -40,7 +41,9 @@ def _email_kind() -> str:
 
 def preview_email(survey: Survey, lang: str, kind: str = "invitation") -> RenderedEmail:
     """The survey's email as a customer of ``lang`` would get it, with a dummy link token."""
-    customer = SimpleNamespace(name=SAMPLE_NAMES[lang], locale=lang)
+    customer = SimpleNamespace(
+        name=SAMPLE_NAMES.get(lang, SAMPLE_NAMES[DEFAULT_LANGUAGE]), locale=lang
+    )
     invitation = SimpleNamespace(survey=survey, customer=customer)
     settings = current_app.extensions["kaiku_settings"]
     return render_invitation(
@@ -63,7 +66,7 @@ def preview(survey_id: int) -> ResponseReturnValue:
         lang_shown=lang,
         email_kind=kind,
         email=preview_email(survey, lang, kind),
-        languages={"en": "English", "fi": "Suomi (Finnish)"},
+        languages={language.code: language.label for language in LANGUAGES},
     )
 
 

@@ -23,7 +23,8 @@ from pydantic import (
 
 from surveys.catalog.definitions import MAX_ID
 from surveys.catalog.scoring import SCALES
-from surveys.models import KINDS, LOCALES, RESCUE_STATUSES
+from surveys.kernel.languages import normalise_locale
+from surveys.models import KINDS, RESCUE_STATUSES
 
 CATEGORIES = tuple(dict.fromkeys(c for scale in SCALES.values() for c in scale.categories))
 
@@ -32,6 +33,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# Any language tag (sv-FI, en_GB, de), normalised; one without a catalog is served in English.
+LocaleTag = Annotated[str, AfterValidator(normalise_locale)]
 
 
 def _refuse_null(value: Any) -> Any:
@@ -100,7 +103,7 @@ class CustomerFields(Body):
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
-    locale: Literal[LOCALES] = None  # type: ignore[valid-type,assignment]
+    locale: LocaleTag = None  # type: ignore[assignment]
     timezone: TimeZoneName = None  # type: ignore[assignment]
     attributes: Annotated[
         dict[AttributeName, Any],

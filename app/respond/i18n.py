@@ -7,8 +7,7 @@ filled with ``str.format`` and autoescaped like any other text.
 
 from types import SimpleNamespace
 
-LANGUAGES = ("en", "fi")
-DEFAULT_LANGUAGE = "en"
+from surveys.kernel.languages import DEFAULT_LANGUAGE
 
 # The words at each end of a scale: (lowest score, highest score).
 SCALE_ENDS: dict[str, dict[str, tuple[str, str]]] = {
@@ -116,12 +115,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_title": "Jokin meni vikaan",
     },
 }
-
-
-def language_of(locale: str | None) -> str:
-    """The page language for a customer locale such as ``fi``, ``fi-FI`` or ``en_GB``."""
-    code = (locale or "").replace("_", "-").split("-")[0].lower()
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def texts(lang: str) -> SimpleNamespace:

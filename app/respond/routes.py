@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import csrf, db
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
-from app.respond.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, scale_ends, texts
+from app.respond.i18n import scale_ends, texts
 from surveys.answers.recording import add_comment, record_answer, response_for
 from surveys.catalog.scoring import SCALES, categorize
 from surveys.delivery.invitations import find_invitation
@@ -25,6 +25,7 @@ from surveys.kernel.errors import (
     NotFoundError,
 )
 from surveys.kernel.errors import ValidationError as ServiceValidationError
+from surveys.kernel.languages import CODES, DEFAULT_LANGUAGE, served_language
 from surveys.models import Invitation, Referral, Response
 from surveys.referrals.codes import active_programme, follow_referral, referral_url
 from worker.enqueue import enqueue
@@ -47,9 +48,9 @@ def _invitation(token: str) -> Invitation:
         invitation = find_invitation(db.session, token)
     except InvitationExpiredError:
         closed = find_invitation(db.session, token, allow_expired=True)
-        g.lang = language_of(closed.customer.locale)
+        g.lang = served_language(closed.customer.locale)
         raise
-    g.lang = language_of(invitation.customer.locale)
+    g.lang = served_language(invitation.customer.locale)
     return invitation
 
 
@@ -57,7 +58,7 @@ def _lang() -> str:
     """The page language: the customer's when known, else the browser's choice of en/fi."""
     if "lang" in g:
         return g.lang
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return request.accept_languages.best_match(CODES, default=DEFAULT_LANGUAGE)
 
 
 def render_page(template: str, http_status: int = 200, /, **context) -> ResponseReturnValue:

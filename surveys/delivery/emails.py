@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from surveys.catalog.scoring import SCALES
 from surveys.delivery.invitations import NewInvitation, answer_url
 from surveys.kernel.errors import ConflictError, ValidationError
+from surveys.kernel.languages import served_language
 from surveys.kernel.settings import Settings
 from surveys.mail.render import env, new_message_id, valid_address
 from surveys.models import Invitation, OutboxEmail
@@ -88,7 +89,8 @@ def render_invitation(
     With ``reminder``, the same email with the reminder's subject and opening words.
     """
     customer, survey = invitation.customer, invitation.survey
-    lang = customer.locale if customer.locale in COPY else "en"
+    lang = served_language(customer.locale)
+    lang = lang if lang in COPY else "en"
     copy = COPY[lang]
     if reminder:
         copy = copy | {"subject": copy["reminder_subject"], "intro": copy["reminder_intro"]}

@@ -14,6 +14,7 @@ from email.utils import formataddr
 from sqlalchemy.orm import Session
 
 from surveys.kernel.errors import ValidationError
+from surveys.kernel.languages import served_language
 from surveys.kernel.settings import Settings
 from surveys.mail.render import env, new_message_id, valid_address
 from surveys.models import OutboxEmail, RescueTask, StaffUser
@@ -59,7 +60,8 @@ def queue_follow_up_email(
     """
     customer = task.customer
     to_address = valid_address(customer.email)
-    lang = customer.locale if customer.locale in FOLLOW_UP_COPY else "en"
+    lang = served_language(customer.locale)
+    lang = lang if lang in FOLLOW_UP_COPY else "en"
     copy = FOLLOW_UP_COPY[lang]
     name = (customer.name or "").strip()
     context = {
