@@ -1,4 +1,4 @@
-"""Admin pages: preview a survey's invitation email and answer page, in English and Finnish.
+"""Admin pages: preview a survey's invitation email and answer page, in each language.
 
 The previews render the real templates with a dummy customer and token: nothing is stored, no
 email is sent, and the answer page's buttons do not submit. The email's HTML is served by a
@@ -10,11 +10,12 @@ from types import SimpleNamespace
 
 from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
 
 from app.admin import bp
 from app.auth.decorators import role_required
 from app.extensions import db
-from app.respond.i18n import scale_ends, texts
+from app.respond.routes import scale_ends
 from surveys.catalog import definitions as catalog
 from surveys.catalog.scoring import SCALES
 from surveys.delivery.emails import RenderedEmail, render_invitation
@@ -22,7 +23,6 @@ from surveys.kernel.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGES
 from surveys.models import Survey
 
 PREVIEW_TOKEN = "preview"
-SAMPLE_NAMES = {"en": "Alex Example", "fi": "Maija Meikäläinen"}
 EMAIL_KINDS = ("invitation", "reminder")
 EMAIL_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
@@ -41,9 +41,9 @@ def _email_kind() -> str:
 
 def preview_email(survey: Survey, lang: str, kind: str = "invitation") -> RenderedEmail:
     """The survey's email as a customer of ``lang`` would get it, with a dummy link token."""
-    customer = SimpleNamespace(
-        name=SAMPLE_NAMES.get(lang, SAMPLE_NAMES[DEFAULT_LANGUAGE]), locale=lang
-    )
+    with force_locale(lang):
+        # A sample customer, named as is typical in the language.
+        customer = SimpleNamespace(name=gettext("Alex Example"), locale=lang)
     invitation = SimpleNamespace(survey=survey, customer=customer)
     settings = current_app.extensions["kaiku_settings"]
     return render_invitation(
@@ -91,23 +91,20 @@ def preview_answer(survey_id: int) -> ResponseReturnValue:
     """The respondent's question page; its buttons do not submit, so nothing is recorded."""
     survey = catalog.get_survey(db.session, survey_id)
     lang = _lang()
-    return (
-        render_template(
+    with force_locale(lang):
+        page = render_template(
             "admin/preview_answer.html",
             lang=lang,
-            t=texts(lang),
             preview=True,
             token=PREVIEW_TOKEN,
             kind=survey.kind,
             question=survey.question(lang),
             scores=list(SCALES[survey.kind].scores),
-            ends=scale_ends(lang, survey.kind),
+            ends=scale_ends(survey.kind),
             selected=None,
             preselected=None,
             current=None,
             error=None,
             prompt=survey.comment_prompt(lang),
-        ),
-        200,
-        {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"},
-    )
+        )
+    return page, 200, {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"}

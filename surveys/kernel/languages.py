@@ -76,6 +76,11 @@ def served_language(locale: str | None) -> str:
     return code if code in BY_CODE else DEFAULT_LANGUAGE
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs (``pybabel extract``); it is translated where shown."""
+    return message
+
+
 @functools.cache
 def translations(code: str) -> NullTranslations:
     """The compiled catalog of language ``code`` (loaded once per process); for English, or a
