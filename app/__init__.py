@@ -21,12 +21,20 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app.auth.security import init_security
-    from app.extensions import csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.i18n import select_locale
+    from surveys.kernel.languages import DEFAULT_LANGUAGE, TRANSLATIONS_DIR
     from surveys.kernel.settings import Settings
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    babel.init_app(
+        app,
+        default_locale=DEFAULT_LANGUAGE,
+        default_translation_directories=str(TRANSLATIONS_DIR),
+        locale_selector=select_locale,
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     init_security(app)

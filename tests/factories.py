@@ -13,8 +13,16 @@ _seq = itertools.count(1)
 
 
 def make_survey(session: Session, kind: str = "nps", name: str | None = None, **fields) -> Survey:
-    """A survey through the real service; texts not given take the kind's defaults."""
-    return create_survey(session, name or f"{kind.upper()} survey {next(_seq)}", kind, **fields)
+    """A survey through the real service; texts not given take the kind's defaults.
+
+    Texts may be given as ``texts={...}`` or, for short, as ``question_fi="..."`` and the like.
+    """
+    texts = fields.pop("texts", {})
+    for field in [f for f in fields if f.startswith(("question_", "comment_prompt_"))]:
+        key, code = field.rsplit("_", 1)
+        texts.setdefault(code, {})[key] = fields.pop(field)
+    name = name or f"{kind.upper()} survey {next(_seq)}"
+    return create_survey(session, name, kind, texts=texts, **fields)
 
 
 def make_customer(session: Session, **fields) -> Customer:

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -27,9 +28,11 @@ from surveys.catalog.definitions import (
     MAX_NAME_LENGTH,
     MAX_RECONTACT_DAYS,
     MAX_TEXT_LENGTH,
+    TEXT_KEYS,
 )
 from surveys.catalog.rules import MAX_DELAY_MINUTES, MAX_FILTERS
 from surveys.customers.records import scalar_from_text
+from surveys.kernel.languages import LANGUAGES, Language
 
 KIND_CHOICES = [
     SelectChoice("nps", "NPS: how likely to recommend, 0–10"),
@@ -54,14 +57,6 @@ TEXT_HINT = "Leave empty for the standard text of the question type."
 class SurveyForm(FlaskForm):
     name = StringField("Name", [InputRequired(), Length(max=MAX_NAME_LENGTH)])
     kind = SelectField("Question type", choices=KIND_CHOICES, default="nps")
-    question_en = TextAreaField("Question in English", [Optional(), Length(max=MAX_TEXT_LENGTH)])
-    question_fi = TextAreaField("Question in Finnish", [Optional(), Length(max=MAX_TEXT_LENGTH)])
-    comment_prompt_en = TextAreaField(
-        "Follow-up prompt in English", [Optional(), Length(max=MAX_TEXT_LENGTH)]
-    )
-    comment_prompt_fi = TextAreaField(
-        "Follow-up prompt in Finnish", [Optional(), Length(max=MAX_TEXT_LENGTH)]
-    )
     recontact_days = IntegerField(
         "Do not ask the same customer again for (days)",
         [InputRequired("Enter a number of days."), NumberRange(0, MAX_RECONTACT_DAYS)],
@@ -78,10 +73,24 @@ class SurveyForm(FlaskForm):
     quiet_weekends = BooleanField("Do not send on Saturdays and Sundays")
     active = BooleanField("Active: send invitations as soon as a rule matches", default=True)
 
-    TEXT_FIELDS = ("question_en", "question_fi", "comment_prompt_en", "comment_prompt_fi")
+    # question_<code> and comment_prompt_<code> for every registered language: added below.
 
-    def texts(self) -> dict[str, str | None]:
-        return {name: (self[name].data or "").strip() or None for name in self.TEXT_FIELDS}
+    def texts(self) -> dict[str, dict[str, str | None]]:
+        """Every language's texts as the services take them; an empty field is None."""
+        return {
+            language.code: {
+                key: (self[text_field(key, language.code)].data or "").strip() or None
+                for key in TEXT_KEYS
+            }
+            for language in LANGUAGES
+        }
+
+    def language_fields(self) -> list[tuple[Language, list[Field]]]:
+        """Each registered language with its text fields, for one fieldset per language."""
+        return [
+            (language, [self[text_field(key, language.code)] for key in TEXT_KEYS])
+            for language in LANGUAGES
+        ]
 
     def policy(self) -> dict[str, Any]:
         return {
@@ -90,6 +99,42 @@ class SurveyForm(FlaskForm):
             "expire_days": self.expire_days.data,
             "quiet_weekends": bool(self.quiet_weekends.data),
         }
+
+
+TEXT_LABELS = {"question": "Question", "comment_prompt": "Follow-up prompt"}
+
+
+def text_field(key: str, code: str) -> str:
+    """The form field of one text in one language: ``question_fi``, as the v1 API names it."""
+    return f"{key}_{code}"
+
+
+def survey_texts_data(survey: Any) -> dict[str, str | None]:
+    """A survey's stored texts as the form's field data (a language it lacks stays empty)."""
+    return {
+        text_field(key, language.code): survey.texts.get(language.code, {}).get(key)
+        for language in LANGUAGES
+        for key in TEXT_KEYS
+    }
+
+
+# The services name a text ``texts.fi.question``; the form's field is question_fi.
+TEXT_ERROR_FIELDS = {
+    f"texts.{language.code}.{key}": text_field(key, language.code)
+    for language in LANGUAGES
+    for key in TEXT_KEYS
+}
+
+for _language in LANGUAGES:
+    for _key in TEXT_KEYS:
+        setattr(
+            SurveyForm,
+            text_field(_key, _language.code),
+            TextAreaField(
+                f"{TEXT_LABELS[_key]} in {_language.name}",
+                [Optional(), Length(max=MAX_TEXT_LENGTH)],
+            ),
+        )
 
 
 class FilterRowForm(Form):

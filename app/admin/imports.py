@@ -18,6 +18,7 @@ from app.auth.decorators import role_required
 from app.extensions import csrf, db
 from surveys.customers import imports
 from surveys.kernel.errors import ValidationError
+from surveys.kernel.languages import LANGUAGES
 from surveys.models import CustomerImport
 from worker.enqueue import enqueue
 from worker.import_tasks import import_customers
@@ -35,7 +36,12 @@ def _recent() -> list[CustomerImport]:
 def _upload_page(form: ImportForm, status: int = 200) -> ResponseReturnValue:
     limit = current_app.config["IMPORT_MAX_BYTES"]
     page = render_template(
-        "admin/imports.html", form=form, imports=_recent(), max_bytes=limit, status_of=_status
+        "admin/imports.html",
+        form=form,
+        imports=_recent(),
+        max_bytes=limit,
+        status_of=_status,
+        languages=LANGUAGES,
     )
     return page, status
 

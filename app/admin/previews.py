@@ -1,4 +1,4 @@
-"""Admin pages: preview a survey's invitation email and answer page, in English and Finnish.
+"""Admin pages: preview a survey's invitation email and answer page, in each language.
 
 The previews render the real templates with a dummy customer and token: nothing is stored, no
 email is sent, and the answer page's buttons do not submit. The email's HTML is served by a
@@ -10,18 +10,19 @@ from types import SimpleNamespace
 
 from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
 
 from app.admin import bp
 from app.auth.decorators import role_required
 from app.extensions import db
-from app.respond.i18n import LANGUAGES, scale_ends, texts
+from app.respond.routes import scale_ends
 from surveys.catalog import definitions as catalog
 from surveys.catalog.scoring import SCALES
 from surveys.delivery.emails import RenderedEmail, render_invitation
+from surveys.kernel.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGES
 from surveys.models import Survey
 
 PREVIEW_TOKEN = "preview"
-SAMPLE_NAMES = {"en": "Alex Example", "fi": "Maija Meikäläinen"}
 EMAIL_KINDS = ("invitation", "reminder")
 EMAIL_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
@@ -29,8 +30,8 @@ EMAIL_CSP = (
 
 
 def _lang() -> str:
-    lang = request.args.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+    lang = request.args.get("lang", DEFAULT_LANGUAGE)
+    return lang if lang in BY_CODE else DEFAULT_LANGUAGE
 
 
 def _email_kind() -> str:
@@ -40,7 +41,9 @@ def _email_kind() -> str:
 
 def preview_email(survey: Survey, lang: str, kind: str = "invitation") -> RenderedEmail:
     """The survey's email as a customer of ``lang`` would get it, with a dummy link token."""
-    customer = SimpleNamespace(name=SAMPLE_NAMES[lang], locale=lang)
+    with force_locale(lang):
+        # A sample customer, named as is typical in the language.
+        customer = SimpleNamespace(name=gettext("Alex Example"), locale=lang)
     invitation = SimpleNamespace(survey=survey, customer=customer)
     settings = current_app.extensions["kaiku_settings"]
     return render_invitation(
@@ -63,7 +66,7 @@ def preview(survey_id: int) -> ResponseReturnValue:
         lang_shown=lang,
         email_kind=kind,
         email=preview_email(survey, lang, kind),
-        languages={"en": "English", "fi": "Suomi (Finnish)"},
+        languages={language.code: language.label for language in LANGUAGES},
     )
 
 
@@ -88,23 +91,20 @@ def preview_answer(survey_id: int) -> ResponseReturnValue:
     """The respondent's question page; its buttons do not submit, so nothing is recorded."""
     survey = catalog.get_survey(db.session, survey_id)
     lang = _lang()
-    return (
-        render_template(
+    with force_locale(lang):
+        page = render_template(
             "admin/preview_answer.html",
             lang=lang,
-            t=texts(lang),
             preview=True,
             token=PREVIEW_TOKEN,
             kind=survey.kind,
             question=survey.question(lang),
             scores=list(SCALES[survey.kind].scores),
-            ends=scale_ends(lang, survey.kind),
+            ends=scale_ends(survey.kind),
             selected=None,
             preselected=None,
             current=None,
             error=None,
             prompt=survey.comment_prompt(lang),
-        ),
-        200,
-        {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"},
-    )
+        )
+    return page, 200, {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"}

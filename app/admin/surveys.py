@@ -9,7 +9,13 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from app.admin import bp
-from app.admin.forms import ConfirmForm, SurveyForm, field_attrs
+from app.admin.forms import (
+    TEXT_ERROR_FIELDS,
+    ConfirmForm,
+    SurveyForm,
+    field_attrs,
+    survey_texts_data,
+)
 from app.auth.decorators import role_required
 from app.extensions import db
 from surveys.catalog import definitions as catalog
@@ -58,12 +64,12 @@ def new_survey() -> ResponseReturnValue:
                 form.name.data,
                 form.kind.data,
                 active=bool(form.active.data),
-                **form.texts(),
+                texts=form.texts(),
                 **form.policy(),
             )
         except ValidationError as exc:
             db.session.rollback()
-            show_errors(form, exc)
+            show_errors(form, exc, TEXT_ERROR_FIELDS)
         else:
             db.session.commit()
             flash(f"Survey “{survey.name}” created. Add a trigger rule to start asking.", "success")
@@ -77,22 +83,17 @@ def new_survey() -> ResponseReturnValue:
 def edit_survey(survey_id: int) -> ResponseReturnValue:
     """The survey's texts and delivery policy, and its trigger rules."""
     survey = catalog.get_survey(db.session, survey_id)
-    form = SurveyForm(obj=survey)
+    form = SurveyForm(obj=survey, **survey_texts_data(survey))
     del form.kind  # the kind never changes: scores are on its scale
     del form.active  # pause and resume have their own buttons
     if form.validate_on_submit():
         try:
-            missing = [name for name, text in form.texts().items() if text is None]
-            if missing:
-                raise ValidationError(
-                    "A survey needs all its texts.", fields=dict.fromkeys(missing, "Required.")
-                )
             catalog.update_survey(
-                db.session, survey, name=form.name.data, **form.texts(), **form.policy()
+                db.session, survey, name=form.name.data, texts=form.texts(), **form.policy()
             )
         except ValidationError as exc:
             db.session.rollback()
-            show_errors(form, exc)
+            show_errors(form, exc, TEXT_ERROR_FIELDS)
         else:
             db.session.commit()
             flash("Survey saved.", "success")

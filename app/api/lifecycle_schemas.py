@@ -19,13 +19,14 @@ from app.api.schemas import (
     AttributeName,
     Body,
     CustomerFields,
+    LocaleTag,
     TimeZoneName,
     _flat_attributes,
     _refuse_null,
 )
 from surveys.customers import events
 from surveys.kernel import clock
-from surveys.models import LOCALES, STAGES
+from surveys.models import STAGES
 
 
 def _iso_text(value: Any) -> Any:
@@ -45,7 +46,7 @@ class CustomerUpsert(Body):
 
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
-    locale: Literal[LOCALES] = None  # type: ignore[valid-type,assignment]
+    locale: LocaleTag = None  # type: ignore[assignment]
     timezone: TimeZoneName = None  # type: ignore[assignment]
     stage: Literal[STAGES] = None  # type: ignore[valid-type,assignment]
     attributes: Annotated[

@@ -19,11 +19,13 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from surveys.catalog.definitions import MAX_ID
 from surveys.catalog.scoring import SCALES
-from surveys.models import KINDS, LOCALES, RESCUE_STATUSES
+from surveys.kernel.languages import CODES, normalise_locale
+from surveys.models import KINDS, RESCUE_STATUSES
 
 CATEGORIES = tuple(dict.fromkeys(c for scale in SCALES.values() for c in scale.categories))
 
@@ -32,6 +34,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# Any language tag (sv-FI, en_GB, de), normalised; one without a catalog is served in English.
+LocaleTag = Annotated[str, AfterValidator(normalise_locale)]
 
 
 def _refuse_null(value: Any) -> Any:
@@ -64,7 +68,53 @@ class NoNulls(Body):
     _not_null = field_validator("*", mode="before")(_refuse_null)
 
 
-class SurveyCreate(Body):
+# The v1 fields of a survey's texts, still accepted and returned: each is one text of one
+# language of ``texts``.
+V1_TEXT_FIELDS: dict[str, tuple[str, str]] = {
+    "question_en": ("en", "question"),
+    "question_fi": ("fi", "question"),
+    "comment_prompt_en": ("en", "comment_prompt"),
+    "comment_prompt_fi": ("fi", "comment_prompt"),
+}
+LanguageCode = Literal[CODES]  # type: ignore[valid-type]
+
+
+class LanguageTexts(Body):
+    """A survey's texts in one language; null takes the default (create) or removes (update)."""
+
+    question: Text | None = None
+    comment_prompt: Text | None = None
+
+
+class SurveyTextsIn(Body):
+    """``texts`` and its v1 aliases, merged: a v1 field is the same text as its ``texts`` key."""
+
+    texts: dict[LanguageCode, LanguageTexts] = None  # type: ignore[assignment]
+
+    _texts_not_null = field_validator("texts", mode="before")(_refuse_null)
+
+    @model_validator(mode="after")
+    def _aliases_agree(self) -> "SurveyTextsIn":
+        given = self.model_dump(include={"texts"}, exclude_unset=True).get("texts") or {}
+        for name, (code, key) in V1_TEXT_FIELDS.items():
+            if name in self.model_fields_set and key in given.get(code, {}):
+                if given[code][key] != getattr(self, name):
+                    raise ValueError(f"{name} and texts.{code}.{key} differ; send one of them")
+        return self
+
+    def given_texts(self) -> dict[str, dict[str, str | None]] | None:
+        """The texts the client sent, by language (None: none sent)."""
+        given = self.model_dump(include={"texts", *V1_TEXT_FIELDS}, exclude_unset=True)
+        if not given:
+            return None
+        texts = {code: dict(by_key) for code, by_key in (given.pop("texts", None) or {}).items()}
+        for name, text in given.items():
+            code, key = V1_TEXT_FIELDS[name]
+            texts.setdefault(code, {})[key] = text
+        return texts
+
+
+class SurveyCreate(SurveyTextsIn):
     name: Name
     kind: Literal[KINDS]  # type: ignore[valid-type]
     question_en: Text | None = None
@@ -73,13 +123,8 @@ class SurveyCreate(Body):
     comment_prompt_fi: Text | None = None
     active: bool = True
 
-    def texts(self) -> dict[str, str | None]:
-        return self.model_dump(
-            include={"question_en", "question_fi", "comment_prompt_en", "comment_prompt_fi"}
-        )
 
-
-class SurveyUpdate(NoNulls):
+class SurveyUpdate(SurveyTextsIn, NoNulls):
     kind: Any = Field(None, exclude=True)  # named only to say why it is refused
     name: Name = None  # type: ignore[assignment]  # None only when left out: see NoNulls
     question_en: Text = None  # type: ignore[assignment]
@@ -93,6 +138,12 @@ class SurveyUpdate(NoNulls):
     def _kind_is_fixed(cls, value: Any) -> Any:
         raise ValueError("cannot be changed: a survey's scores are on its kind's scale")
 
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent, the texts merged into ``texts``."""
+        changes = self.model_dump(exclude_unset=True, exclude={"texts", *V1_TEXT_FIELDS})
+        texts = self.given_texts()
+        return changes | ({"texts": texts} if texts is not None else {})
+
 
 class CustomerFields(Body):
     """The customer an invitation is for; unsubscribing is never changed through here."""
@@ -100,7 +151,7 @@ class CustomerFields(Body):
     external_id: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] | None = None
-    locale: Literal[LOCALES] = None  # type: ignore[valid-type,assignment]
+    locale: LocaleTag = None  # type: ignore[assignment]
     timezone: TimeZoneName = None  # type: ignore[assignment]
     attributes: Annotated[
         dict[AttributeName, Any],

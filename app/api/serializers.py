@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from app.api.schemas import V1_TEXT_FIELDS
 from surveys.delivery.invitations import NewInvitation, answer_url, invitation_token
 from surveys.kernel import clock
 from surveys.kernel.settings import Settings
@@ -31,10 +32,9 @@ def survey_json(survey: Survey) -> dict[str, Any]:
         "key": survey.key,
         "name": survey.name,
         "kind": survey.kind,
-        "question_en": survey.question_en,
-        "question_fi": survey.question_fi,
-        "comment_prompt_en": survey.comment_prompt_en,
-        "comment_prompt_fi": survey.comment_prompt_fi,
+        "texts": survey.texts,
+        # v1: the text a customer of that language is shown (English where there is none).
+        **{name: survey.text(code, key) for name, (code, key) in V1_TEXT_FIELDS.items()},
         "active": survey.active,
         "recontact_days": survey.recontact_days,
         "reminder_days": survey.reminder_days,

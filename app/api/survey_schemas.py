@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator
 
 from app.api.schemas import Body, Id, SurveyCreate, SurveyUpdate
 from app.api.schemas import _refuse_null as refuse_null
-from surveys.catalog.definitions import POLICY_FIELDS, TEXT_FIELDS
+from surveys.catalog.definitions import POLICY_FIELDS
 from surveys.catalog.rules import MAX_DELAY_MINUTES, MAX_FILTERS, MAX_RULES_PER_SURVEY
 from surveys.models import CHANNELS
 
@@ -54,9 +54,6 @@ class SurveyCreateFull(SurveyCreate):
     def policy(self) -> dict[str, Any]:
         """The policy fields the client sent (reminder_days may be None: no reminder)."""
         return self.model_dump(include=set(POLICY_FIELDS), exclude_unset=True)
-
-    def texts(self) -> dict[str, str | None]:
-        return self.model_dump(include=set(TEXT_FIELDS))
 
 
 class SurveyUpdateFull(SurveyUpdate):

@@ -21,11 +21,17 @@ def list_surveys() -> dict[str, Any]:
 
 @bp.post("/surveys")
 def create_survey() -> tuple[dict[str, Any], int, dict[str, str]]:
-    """201 with the new survey; question and prompts left out take the kind's default texts,
+    """201 with the new survey; texts (``texts`` by language, or the v1 ``question_en``...)
+    left out take the kind's default texts,
     the delivery policy its defaults; ``trigger_rules`` are created with it."""
     body = json_body(SurveyCreateFull)
     survey = catalog.create_survey(
-        db.session, body.name, body.kind, active=body.active, **body.texts(), **body.policy()
+        db.session,
+        body.name,
+        body.kind,
+        active=body.active,
+        texts=body.given_texts(),
+        **body.policy(),
     )
     with fields_under("trigger_rules"):
         trigger_rules.replace_rules(db.session, survey, [r.values() for r in body.trigger_rules])
@@ -47,7 +53,7 @@ def update_survey(survey_id: int) -> dict[str, Any]:
     """
     survey = catalog.get_survey(db.session, survey_id)
     body = json_body(SurveyUpdateFull)
-    changes = body.given()
+    changes = body.changes()
     rules = changes.pop("trigger_rules", None)
     catalog.update_survey(db.session, survey, **changes)
     if rules is not None:

@@ -1,4 +1,5 @@
-"""The demo's people and what they say, in English and Finnish (see ``app.demo.seed``)."""
+"""The demo's people and what they say, in English and Finnish; two Swedish-speaking newcomers
+(see ``app.demo.seed``)."""
 
 CUSTOMERS = [
     ("Aino Virtanen", "fi"), ("Olivia Smith", "en"), ("Eero Korhonen", "fi"),
@@ -127,5 +128,26 @@ NEWCOMERS = (
             ("signed_up", 16 * 24 * 60, {"source": "partner"}),
             ("onboarding_completed", 24 * 60, {"agent": "aino@kaiku.local"}),
         ],
+    ),
+    (
+        "demo-new-3",
+        "elsa.lindqvist@example.com",
+        "Elsa Lindqvist",
+        "sv-FI",
+        "Europe/Helsinki",
+        "pro",
+        [
+            ("signed_up", 18 * 24 * 60, {"source": "website"}),
+            ("onboarding_completed", 60, {"agent": "aino@kaiku.local"}),
+        ],
+    ),
+    (
+        "demo-new-4",
+        "johan.nyberg@example.com",
+        "Johan Nyberg",
+        "sv",
+        "Europe/Helsinki",
+        "business",
+        [("signed_up", 3 * 24 * 60, {"source": "partner"})],
     ),
 )

@@ -208,19 +208,40 @@ def _surveys(session: Session) -> tuple[Survey, Survey]:
         key=NPS_KEY,
         name="Product NPS",
         kind="nps",
-        question_en="How likely are you to recommend Kaiku to a friend or colleague?",
-        question_fi="Kuinka todennäköisesti suosittelisit Kaikua ystävälle tai kollegalle?",
-        comment_prompt_en="What is the main reason for your score?",
-        comment_prompt_fi="Mikä on tärkein syy antamaasi arvosanaan?",
+        texts={
+            "en": {
+                "question": "How likely are you to recommend Kaiku to a friend or colleague?",
+                "comment_prompt": "What is the main reason for your score?",
+            },
+            "fi": {
+                "question": "Kuinka todennäköisesti suosittelisit Kaikua ystävälle tai kollegalle?",
+                "comment_prompt": "Mikä on tärkein syy antamaasi arvosanaan?",
+            },
+            "sv": {
+                "question": "Hur troligt är det att du skulle rekommendera Kaiku till en vän "
+                "eller kollega?",
+                "comment_prompt": "Vad är det främsta skälet till ditt betyg?",
+            },
+        },
     )
     csat = Survey(
         key=CSAT_KEY,
         name="Support CSAT",
         kind="csat",
-        question_en="How satisfied were you with the help you got from our support?",
-        question_fi="Kuinka tyytyväinen olit tukemme antamaan apuun?",
-        comment_prompt_en="What could we have done better?",
-        comment_prompt_fi="Mitä olisimme voineet tehdä paremmin?",
+        texts={
+            "en": {
+                "question": "How satisfied were you with the help you got from our support?",
+                "comment_prompt": "What could we have done better?",
+            },
+            "fi": {
+                "question": "Kuinka tyytyväinen olit tukemme antamaan apuun?",
+                "comment_prompt": "Mitä olisimme voineet tehdä paremmin?",
+            },
+            "sv": {
+                "question": "Hur nöjd var du med hjälpen du fick av vår kundtjänst?",
+                "comment_prompt": "Vad kunde vi ha gjort bättre?",
+            },
+        },
     )
     session.add_all([nps, csat])
     session.flush()

@@ -9,12 +9,12 @@ import re
 
 from flask import current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import csrf, db
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
-from app.respond.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, scale_ends, texts
 from surveys.answers.recording import add_comment, record_answer, response_for
 from surveys.catalog.scoring import SCALES, categorize
 from surveys.delivery.invitations import find_invitation
@@ -25,6 +25,7 @@ from surveys.kernel.errors import (
     NotFoundError,
 )
 from surveys.kernel.errors import ValidationError as ServiceValidationError
+from surveys.kernel.languages import N_, served_language
 from surveys.models import Invitation, Referral, Response
 from surveys.referrals.codes import active_programme, follow_referral, referral_url
 from worker.enqueue import enqueue
@@ -47,22 +48,25 @@ def _invitation(token: str) -> Invitation:
         invitation = find_invitation(db.session, token)
     except InvitationExpiredError:
         closed = find_invitation(db.session, token, allow_expired=True)
-        g.lang = language_of(closed.customer.locale)
+        g.lang = served_language(closed.customer.locale)
         raise
-    g.lang = language_of(invitation.customer.locale)
+    g.lang = served_language(invitation.customer.locale)
     return invitation
 
 
 def _lang() -> str:
-    """The page language: the customer's when known, else the browser's choice of en/fi."""
-    if "lang" in g:
-        return g.lang
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    """The page language: the customer's when known, else the browser's (app/i18n.py)."""
+    return str(get_locale())
 
 
 def render_page(template: str, http_status: int = 200, /, **context) -> ResponseReturnValue:
-    lang = _lang()
-    return render_template(template, lang=lang, t=texts(lang), **context), http_status
+    return render_template(template, lang=_lang(), **context), http_status
+
+
+def scale_ends(kind: str) -> tuple[str, str]:
+    """The words at the lowest and the highest score of a ``kind``, in the page's language."""
+    low, high = SCALES[kind].ends
+    return gettext(low), gettext(high)
 
 
 def _question_page(
@@ -83,7 +87,7 @@ def _question_page(
         kind=kind,
         question=invitation.survey.question(lang),
         scores=list(SCALES[kind].scores),
-        ends=scale_ends(lang, kind),
+        ends=scale_ends(kind),
         selected=preselected if preselected is not None else current,
         preselected=preselected,
         current=current,
@@ -101,7 +105,9 @@ def _score_param(raw: str | None, kind: str) -> int | None:
 
 def _bad_score_message(kind: str) -> str:
     scale = SCALES[kind]
-    return texts(_lang()).bad_score.format(low=scale.low, high=scale.high)
+    return gettext(
+        "Please choose a number from %(low)s to %(high)s.", low=scale.low, high=scale.high
+    )
 
 
 @bp.get("/s/<token>")
@@ -152,7 +158,7 @@ def why(token: str) -> ResponseReturnValue:
                 db.session.commit()
                 enqueue(process_response, response_id)
                 return redirect(url_for("respond.thanks", token=token), 303)
-        error = texts(_lang()).comment_too_long
+        error = gettext("Please keep your comment under 5,000 characters.")
     else:
         form.comment.data = response.comment
     return render_page(
@@ -245,10 +251,21 @@ def security_headers(response):
     return response
 
 
+# (title, message) of the respondent's error pages.
 ERROR_TEXTS = {
-    InvitationExpiredError: ("closed_title", "closed_body"),
-    NotFoundError: ("not_found_title", "not_found_body"),
+    InvitationExpiredError: (
+        N_("This survey has closed"),
+        N_("Thank you for your interest. This survey no longer accepts answers."),
+    ),
+    NotFoundError: (
+        N_("We could not find this survey"),
+        N_("The link may be incomplete. Open it again from the email, or copy the whole address."),
+    ),
 }
+REFERRAL_NOT_FOUND = (
+    N_("This referral link is not valid"),
+    N_("Please check the link with the person who shared it."),
+)
 
 
 @bp.errorhandler(KaikuError)
@@ -257,12 +274,12 @@ def domain_error(exc: KaikuError) -> ResponseReturnValue:
     db.session.rollback()
     if request.endpoint == "respond.referral_status":
         return jsonify(error={"code": exc.code, "message": exc.message}), exc.status
-    t = texts(_lang())
     if request.endpoint == "respond.follow" and isinstance(exc, NotFoundError):
-        keys = ("referral_not_found_title", "referral_not_found_body")
+        words = REFERRAL_NOT_FOUND
     else:
-        keys = next((v for k, v in ERROR_TEXTS.items() if isinstance(exc, k)), None)
-    title, message = (
-        (getattr(t, keys[0]), getattr(t, keys[1])) if keys else (t.error_title, exc.message)
-    )
+        words = next((v for k, v in ERROR_TEXTS.items() if isinstance(exc, k)), None)
+    if words:
+        title, message = gettext(words[0]), gettext(words[1])
+    else:
+        title, message = gettext("Something is not right"), exc.message
     return render_page("error.html", exc.status, status=exc.status, title=title, message=message)

@@ -11,17 +11,17 @@ from flask.typing import ResponseReturnValue
 
 from app.extensions import csrf, db
 from app.respond import bp
-from app.respond.i18n import language_of
 from app.respond.routes import render_page
 from surveys.customers.records import unsubscribe
 from surveys.delivery.invitations import find_invitation
+from surveys.kernel.languages import served_language
 from surveys.models import Customer
 
 
 def _customer(token: str) -> Customer:
     # An old email's link keeps working after its survey closed.
     customer = find_invitation(db.session, token, allow_expired=True).customer
-    g.lang = language_of(customer.locale)
+    g.lang = served_language(customer.locale)
     return customer
 
 

@@ -19,6 +19,7 @@ from surveys.answers.routing import Route, route
 from surveys.catalog.scoring import categorize
 from surveys.customers.stages import Answer, apply_feedback
 from surveys.kernel import clock
+from surveys.kernel.languages import served_language
 from surveys.kernel.settings import Settings
 from surveys.models import Customer, Response, ResponseTheme, Survey
 from surveys.referrals.codes import invite_promoters
@@ -102,9 +103,9 @@ def process_responses(
 def _analyse(row) -> _Analysis:
     language = sentiment = None
     if row.comment:
-        # Very short comments ("Hidas") are undecidable: the customer's own language is the
-        # best guess then.
-        language = detect_language(row.comment) or row.locale
+        # Very short comments ("Hidas") are undecidable: the language the customer is served
+        # in is the best guess then.
+        language = detect_language(row.comment) or served_language(row.locale)
         sentiment = analyze(row.comment, language)
     polarity = sentiment.polarity if sentiment else None
     label = sentiment.label if sentiment else None

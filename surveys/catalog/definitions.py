@@ -1,4 +1,5 @@
-"""Survey definitions: create, change, find. A survey asks one question, in English and Finnish."""
+"""Survey definitions: create, change, find. A survey asks one question, in every registered
+language it has texts for (English always; the others fall back to English)."""
 
 from typing import Any
 
@@ -6,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from surveys.kernel.errors import NotFoundError, ValidationError
+from surveys.kernel.languages import BY_CODE, CODES, DEFAULT_LANGUAGE, N_, translations
 from surveys.kernel.tokens import new_token
 from surveys.models import KINDS, Invitation, Survey
 
@@ -14,7 +16,8 @@ from surveys.models import KINDS, Invitation, Survey
 MAX_ID = 2**31 - 1
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 1000
-TEXT_FIELDS = ("question_en", "question_fi", "comment_prompt_en", "comment_prompt_fi")
+# What a survey says, in each language: Survey.texts is {language: {key: text}}.
+TEXT_KEYS = ("question", "comment_prompt")
 # Delivery policy (see Survey): days, or None for reminder_days (no reminder).
 POLICY_FIELDS = ("recontact_days", "reminder_days", "expire_days", "quiet_weekends")
 POLICY_DEFAULTS: dict[str, Any] = {
@@ -25,33 +28,41 @@ POLICY_DEFAULTS: dict[str, Any] = {
 }
 MAX_RECONTACT_DAYS = 3650
 MAX_EXPIRE_DAYS = 365
-UPDATABLE_FIELDS = ("name", "active", *TEXT_FIELDS, *POLICY_FIELDS)
+UPDATABLE_FIELDS = ("name", "active", "texts", *POLICY_FIELDS)
 # The reason shown on a scheduled invitation while its survey is paused (it waits, see dispatch).
 HELD_PAUSED = "held: survey paused"
 
-_REASON = {
-    "comment_prompt_en": "What is the main reason for your score?",
-    "comment_prompt_fi": "Mikä on tärkein syy antamaasi arvosanaan?",
-}
-# The texts a survey asks when its creator gives none, per kind.
+_REASON = N_("What is the main reason for your score?")
+# The texts a survey asks when its creator gives none, per kind: English here, every other
+# language from its catalog (translations/<code>/LC_MESSAGES/messages.po).
 DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     "nps": {
-        "question_en": "How likely are you to recommend us to a friend or colleague?",
-        "question_fi": "Kuinka todennäköisesti suosittelisit meitä ystävälle tai kollegalle?",
-        **_REASON,
+        "question": N_("How likely are you to recommend us to a friend or colleague?"),
+        "comment_prompt": _REASON,
     },
-    "csat": {
-        "question_en": "How satisfied were you with our service?",
-        "question_fi": "Kuinka tyytyväinen olit palveluumme?",
-        **_REASON,
-    },
+    "csat": {"question": N_("How satisfied were you with our service?"), "comment_prompt": _REASON},
     "ces": {
-        "question_en": "How easy was it to get your issue resolved?",
-        "question_fi": "Kuinka helppoa asiasi hoitaminen oli?",
-        "comment_prompt_en": "What made it easy or hard?",
-        "comment_prompt_fi": "Mikä teki siitä helppoa tai vaikeaa?",
+        "question": N_("How easy was it to get your issue resolved?"),
+        "comment_prompt": N_("What made it easy or hard?"),
     },
 }
+
+Texts = dict[str, dict[str, str | None]]
+
+
+def default_texts(kind: str) -> dict[str, dict[str, str]]:
+    """The kind's standard texts in every registered language its catalog translates."""
+    texts: dict[str, dict[str, str]] = {}
+    for code in CODES:
+        gettext = translations(code).gettext
+        translated = {
+            key: gettext(text)
+            for key, text in DEFAULT_TEXTS[kind].items()
+            if code == DEFAULT_LANGUAGE or gettext(text) != text  # untranslated: falls back
+        }
+        if translated:
+            texts[code] = translated
+    return texts
 
 
 def create_survey(
@@ -60,32 +71,38 @@ def create_survey(
     kind: str,
     *,
     active: bool = True,
-    **fields: Any,
+    texts: Texts | None = None,
+    **policy: Any,
 ) -> Survey:
     """Add a survey with a fresh public key; texts left out (or None) take the kind's defaults.
 
-    ``fields`` are any of question_en, question_fi, comment_prompt_en, comment_prompt_fi and
-    the delivery policy (recontact_days, reminder_days, expire_days, quiet_weekends; left out,
-    the defaults 90, 3, 14, False). Flushes; the caller commits.
+    ``texts`` is ``{language: {"question": ..., "comment_prompt": ...}}`` for any registered
+    languages; ``policy`` any of recontact_days, reminder_days, expire_days, quiet_weekends
+    (left out, the defaults 90, 3, 14, False). Flushes; the caller commits.
 
-    :raises ValidationError: unknown kind or field, an empty or overlong name or text, a
-        policy value out of range.
+    :raises ValidationError: unknown kind, field or language, an empty or overlong name or
+        text, a policy value out of range.
     """
     if kind not in KINDS:
         raise ValidationError(
             f"Unknown survey kind {kind!r}.", fields={"kind": f"one of {', '.join(KINDS)}"}
         )
-    unknown = set(fields) - set(TEXT_FIELDS) - set(POLICY_FIELDS)
+    unknown = set(policy) - set(POLICY_FIELDS)
     if unknown:
         raise ValidationError("Unknown survey fields.", fields={f: "unknown" for f in unknown})
-    values = {field: fields.get(field) or DEFAULT_TEXTS[kind][field] for field in TEXT_FIELDS}
-    policy = _clean_policy(POLICY_DEFAULTS, {f: fields[f] for f in POLICY_FIELDS if f in fields})
+    given = _checked_texts(texts or {})
+    values = default_texts(kind)
+    for code, by_key in given.items():
+        values[code] = values.get(code, {}) | {k: v for k, v in by_key.items() if v is not None}
+    if set(values.get(DEFAULT_LANGUAGE, {})) != set(TEXT_KEYS):
+        raise ValidationError("A survey needs its English texts.", fields={"texts.en": "required"})
+    policy = _clean_policy(POLICY_DEFAULTS, policy)
     survey = Survey(
         key=new_token(12),
         name=_clean_name(name),
         kind=kind,
         active=bool(active),
-        **{field: _clean_text(field, value) for field, value in values.items()},
+        texts={code: by_key for code, by_key in values.items() if by_key},
         **policy,
     )
     session.add(survey)
@@ -99,8 +116,10 @@ def create_survey(
 
 def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
     """Change a survey's name, texts, active flag or delivery policy; the kind never changes
-    (scores depend on it). Pausing (``active=False``) holds its scheduled invitations (their
-    reason says so; the dispatcher leaves them); resuming lets them go out.
+    (scores depend on it). ``texts`` changes only the languages and keys it names; a text set
+    to None is removed (pages fall back to English), except an English one. Pausing
+    (``active=False``) holds its scheduled invitations (their reason says so; the dispatcher
+    leaves them); resuming lets them go out.
 
     Everything is checked before anything changes. Flushes; the caller commits.
 
@@ -114,6 +133,8 @@ def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
         )
     current = {field: getattr(survey, field) for field in POLICY_FIELDS}
     policy = _clean_policy(current, {f: changes[f] for f in POLICY_FIELDS if f in changes})
+    if "texts" in changes:
+        texts = _merged_texts(survey.texts, _checked_texts(changes["texts"]))
     for field, value in changes.items():
         if field == "name":
             survey.name = _clean_name(value)
@@ -126,7 +147,7 @@ def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
         elif field in POLICY_FIELDS:
             setattr(survey, field, policy[field])
         else:
-            setattr(survey, field, _clean_text(field, value))
+            survey.texts = texts
     session.flush()
     return survey
 
@@ -165,6 +186,45 @@ def _clean_name(name: str | None) -> str:
             fields={"name": f"1..{MAX_NAME_LENGTH} characters"},
         )
     return name
+
+
+def _checked_texts(texts: Any) -> Texts:
+    """``texts`` with every language registered, every key known and every text cleaned."""
+    if not isinstance(texts, dict):
+        raise ValidationError("texts must be an object.", fields={"texts": "an object"})
+    checked: Texts = {}
+    for code, by_key in texts.items():
+        if code not in BY_CODE:
+            raise ValidationError(
+                f"Kaiku has no language {code!r}.",
+                fields={f"texts.{code}": f"one of {', '.join(CODES)}"},
+            )
+        if not isinstance(by_key, dict) or set(by_key) - set(TEXT_KEYS):
+            raise ValidationError(
+                f"texts.{code} takes {' and '.join(TEXT_KEYS)}.",
+                fields={f"texts.{code}": f"only {', '.join(TEXT_KEYS)}"},
+            )
+        checked[code] = {
+            key: None if text is None else _clean_text(f"texts.{code}.{key}", text)
+            for key, text in by_key.items()
+        }
+    return checked
+
+
+def _merged_texts(current: dict[str, dict[str, str]], changes: Texts) -> dict[str, dict[str, str]]:
+    """``current`` with ``changes`` applied; None removes a text, but English stays whole."""
+    merged = {code: dict(by_key) for code, by_key in current.items()}
+    for code, by_key in changes.items():
+        for key, text in by_key.items():
+            if text is not None:
+                merged.setdefault(code, {})[key] = text
+            elif code == DEFAULT_LANGUAGE:
+                raise ValidationError(
+                    "The English texts are required.", fields={f"texts.{code}.{key}": "required"}
+                )
+            else:
+                merged.get(code, {}).pop(key, None)
+    return {code: by_key for code, by_key in merged.items() if by_key}
 
 
 def _clean_text(field: str, text: str | None) -> str:

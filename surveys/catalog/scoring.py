@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from surveys.kernel.errors import InvalidScoreError
+from surveys.kernel.languages import N_
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,8 @@ class Scale:
     high: int
     # (category, lowest score in it), best category first.
     bands: tuple[tuple[str, int], ...]
+    # What the lowest and the highest score mean, in English; pages and emails translate them.
+    ends: tuple[str, str]
 
     @property
     def scores(self) -> range:
@@ -22,9 +25,24 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    "nps": Scale(0, 10, (("promoter", 9), ("passive", 7), ("detractor", 0))),
-    "csat": Scale(1, 5, (("satisfied", 4), ("neutral", 3), ("dissatisfied", 1))),
-    "ces": Scale(1, 7, (("low_effort", 5), ("neutral", 4), ("high_effort", 1))),
+    "nps": Scale(
+        0,
+        10,
+        (("promoter", 9), ("passive", 7), ("detractor", 0)),
+        (N_("Not at all likely"), N_("Extremely likely")),
+    ),
+    "csat": Scale(
+        1,
+        5,
+        (("satisfied", 4), ("neutral", 3), ("dissatisfied", 1)),
+        (N_("Very dissatisfied"), N_("Very satisfied")),
+    ),
+    "ces": Scale(
+        1,
+        7,
+        (("low_effort", 5), ("neutral", 4), ("high_effort", 1)),
+        (N_("Very difficult"), N_("Very easy")),
+    ),
 }
 
 # The category of each kind that means "this customer is unhappy" and "this one is delighted".

@@ -4,7 +4,8 @@ The file is UTF-8 (a byte-order mark is fine), separated by commas, semicolons o
 header row. Columns:
 
 - ``external_id`` (required): the customer's id in your systems; a row without one is refused.
-- ``email``, ``name``, ``locale`` (en, fi), ``timezone`` (IANA, like Europe/Helsinki),
+- ``email``, ``name``, ``locale`` (a language tag such as en, fi, sv or sv-FI; one Kaiku has
+  no catalog for is kept and served in English), ``timezone`` (IANA, like Europe/Helsinki),
   ``stage`` (a lifecycle stage: a change is kept in the stage history with cause "import"),
   ``unsubscribed`` (true/false, yes/no, 1/0).
 - Any other column is an attribute of that name; write ``attr:<name>`` to import an attribute
@@ -313,7 +314,7 @@ def _fields(columns: list[str], cells: list[str]) -> tuple[str, dict[str, Any]]:
             if word not in TRUE_WORDS | FALSE_WORDS:
                 raise ValueError(f"unsubscribed: true or false, not {value[:40]!r}")
             fields["unsubscribed"] = word in TRUE_WORDS
-        elif column in ("locale", "stage"):
+        elif column == "stage":
             fields[column] = value.lower()
         elif column in FIELD_COLUMNS:
             fields[column] = value

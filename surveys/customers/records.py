@@ -15,7 +15,8 @@ from surveys.customers.stages import move_stage
 from surveys.kernel.addresses import looks_like_email
 from surveys.kernel.db import insert_ignore
 from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
-from surveys.models import LOCALES, STAGES, Customer
+from surveys.kernel.languages import normalise_locale
+from surveys.models import STAGES, Customer
 
 MAX_EXTERNAL_ID_LENGTH = 255
 MAX_NAME_LENGTH = 255
@@ -156,9 +157,8 @@ def _name(value: Any) -> str | None:
 
 
 def _locale(value: Any) -> str:
-    if value not in LOCALES:
-        raise ValueError(f"one of {', '.join(LOCALES)}")
-    return value
+    # Any language tag is kept: an unregistered one is served in the default language.
+    return normalise_locale(value)
 
 
 def _timezone(value: Any) -> str:

@@ -10,61 +10,10 @@ from sqlalchemy.orm import Session
 from surveys.catalog.scoring import SCALES
 from surveys.delivery.invitations import NewInvitation, answer_url
 from surveys.kernel.errors import ConflictError, ValidationError
+from surveys.kernel.languages import served_language, translations
 from surveys.kernel.settings import Settings
-from surveys.mail.render import env, new_message_id, valid_address
+from surveys.mail.render import email_env, greeting, new_message_id, valid_address
 from surveys.models import Invitation, OutboxEmail
-
-# The email's own words; the question itself comes from the survey.
-COPY: dict[str, dict[str, str]] = {
-    "en": {
-        "subject": "Quick question: how did we do?",
-        "greeting": "Hi {name},",
-        "greeting_anonymous": "Hi,",
-        "intro": "We'd love to hear how we're doing. It takes less than a minute: "
-        "just pick a number below.",
-        "choose": "Answer by opening the link next to your choice:",
-        "personal": "This link is just for you, so please don't forward this email.",
-        "thanks": "Thank you!",
-        "footer": "You're receiving this email because you're a customer of ours.",
-        "unsubscribe_prompt": "Rather not get surveys like this?",
-        "unsubscribe": "Unsubscribe",
-        "reminder_subject": "Reminder: how did we do?",
-        "reminder_intro": "A quick reminder: we'd still love to hear how we're doing. It takes "
-        "less than a minute: just pick a number below.",
-    },
-    "fi": {
-        "subject": "Lyhyt kysymys: miten onnistuimme?",
-        "greeting": "Hei {name},",
-        "greeting_anonymous": "Hei,",
-        "intro": "Haluaisimme kuulla, miten olemme onnistuneet. Vastaaminen vie alle "
-        "minuutin: valitse vain numero alta.",
-        "choose": "Vastaa avaamalla valintasi kohdalla oleva linkki:",
-        "personal": "Linkki on henkilökohtainen, joten älä välitä tätä viestiä eteenpäin.",
-        "thanks": "Kiitos!",
-        "footer": "Saat tämän viestin, koska olet asiakkaamme.",
-        "unsubscribe_prompt": "Etkö halua enää tällaisia kyselyitä?",
-        "unsubscribe": "Peru tilaus",
-        "reminder_subject": "Muistutus: miten onnistuimme?",
-        "reminder_intro": "Pieni muistutus: haluaisimme yhä kuulla, miten olemme onnistuneet. "
-        "Vastaaminen vie alle minuutin: valitse vain numero alta.",
-    },
-}
-
-# What the lowest and the highest score of each scale mean, per locale.
-SCALE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "nps": {
-        "en": ("Not at all likely", "Extremely likely"),
-        "fi": ("En lainkaan todennäköisesti", "Erittäin todennäköisesti"),
-    },
-    "csat": {
-        "en": ("Very dissatisfied", "Very satisfied"),
-        "fi": ("Erittäin tyytymätön", "Erittäin tyytyväinen"),
-    },
-    "ces": {
-        "en": ("Very difficult", "Very easy"),
-        "fi": ("Erittäin vaikeaa", "Erittäin helppoa"),
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -82,23 +31,33 @@ def unsubscribe_url(settings: Settings, token: str) -> str:
 def render_invitation(
     invitation: Invitation, token: str, settings: Settings, *, reminder: bool = False
 ) -> RenderedEmail:
-    """Subject, plain text and HTML of the invitation, in the customer's locale (en or fi).
+    """Subject, plain text and HTML of the invitation, in the language the customer's locale is
+    served in (surveys.kernel.languages), its words from that language's catalog.
 
     One link per score of the survey's scale, each ``answer_url(settings, token, score)``.
     With ``reminder``, the same email with the reminder's subject and opening words.
     """
     customer, survey = invitation.customer, invitation.survey
-    lang = customer.locale if customer.locale in COPY else "en"
-    copy = COPY[lang]
+    lang = served_language(customer.locale)
+    _ = translations(lang).gettext
     if reminder:
-        copy = copy | {"subject": copy["reminder_subject"], "intro": copy["reminder_intro"]}
-    low_label, high_label = SCALE_LABELS[survey.kind][lang]
-    name = (customer.name or "").strip()
+        subject = _("Reminder: how did we do?")
+        intro = _(
+            "A quick reminder: we'd still love to hear how we're doing. It takes less than a "
+            "minute: just pick a number below."
+        )
+    else:
+        subject = _("Quick question: how did we do?")
+        intro = _(
+            "We'd love to hear how we're doing. It takes less than a minute: just pick a "
+            "number below."
+        )
+    low_label, high_label = (_(end) for end in SCALES[survey.kind].ends)
     context = {
         "lang": lang,
-        "copy": copy,
-        "subject": copy["subject"],
-        "greeting": copy["greeting"].format(name=name) if name else copy["greeting_anonymous"],
+        "subject": subject,
+        "intro": intro,
+        "greeting": greeting(lang, customer.name),
         "question": survey.question(lang),
         "links": [
             (score, answer_url(settings, token, score)) for score in SCALES[survey.kind].scores
@@ -107,10 +66,11 @@ def render_invitation(
         "high_label": high_label,
         "unsubscribe_url": unsubscribe_url(settings, token),
     }
+    templates = email_env(lang)
     return RenderedEmail(
-        subject=copy["subject"],
-        text=env.get_template("email/invitation.txt").render(context),
-        html=env.get_template("email/invitation.html").render(context),
+        subject=subject,
+        text=templates.get_template("email/invitation.txt").render(context),
+        html=templates.get_template("email/invitation.html").render(context),
     )
 
 

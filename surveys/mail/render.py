@@ -3,8 +3,11 @@
 
 The environment is our own (``surveys`` imports no Flask): HTML is autoescaped, so a customer's
 name or a survey's question can never inject markup, and an undefined variable is an error.
+There is one per language, its ``_()`` reading that language's catalog (``email_env``); ``env``
+is the English one, for staff emails.
 """
 
+import functools
 import uuid
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -14,18 +17,37 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from surveys.kernel.errors import ValidationError
+from surveys.kernel.languages import DEFAULT_LANGUAGE, translations
 from surveys.kernel.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
-env = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+
+@functools.cache
+def email_env(language: str) -> Environment:
+    """The email environment whose ``_()`` and ``{% trans %}`` speak ``language`` (a
+    registered code; see surveys.kernel.languages), built once per process and language."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(translations(language), newstyle=True)
+    return environment
+
+
+env = email_env(DEFAULT_LANGUAGE)
+
+
+def greeting(language: str, name: str | None) -> str:
+    """``Hi Aino,`` (or ``Hi,`` without a name) in ``language``: how a customer's email opens."""
+    _ = translations(language).gettext
+    name = (name or "").strip()
+    return _("Hi %(name)s,") % {"name": name} if name else _("Hi,")
 
 
 def new_message_id(settings: Settings) -> str:

@@ -2,7 +2,7 @@
 
 from surveys.models.base import Base, UTCDateTime
 from surveys.models.catalog import KINDS, Survey
-from surveys.models.customers import LOCALES, STAGES, Customer, StageChange
+from surveys.models.customers import STAGES, Customer, StageChange
 from surveys.models.events import CHANNELS, FILTER_OPS, Event, TriggerRule
 from surveys.models.imports import IMPORT_STATUSES, CustomerImport
 from surveys.models.invitations import INVITATION_STATUSES, OPEN_STATUSES, Invitation
@@ -26,7 +26,6 @@ __all__ = [
     "IMPORT_STATUSES",
     "INVITATION_STATUSES",
     "KINDS",
-    "LOCALES",
     "OPEN_STATUSES",
     "OUTBOX_STATUSES",
     "OUTCOMES",

@@ -1,10 +1,11 @@
-"""Survey definitions: what is asked, of which kind, in both languages."""
+"""Survey definitions: what is asked, of which kind, in each language."""
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from surveys.kernel.languages import DEFAULT_LANGUAGE
 from surveys.models.base import Base, utcnow
 
 KINDS = ("nps", "csat", "ces")
@@ -18,10 +19,9 @@ class Survey(Base):
     key: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(8))
-    question_en: Mapped[str] = mapped_column(Text)
-    question_fi: Mapped[str] = mapped_column(Text)
-    comment_prompt_en: Mapped[str] = mapped_column(Text)
-    comment_prompt_fi: Mapped[str] = mapped_column(Text)
+    # {language: {"question": ..., "comment_prompt": ...}}: English always, others optional.
+    # Replaced as a whole on change (a JSON column does not see changes inside it).
+    texts: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
     # Delivery policy: not asked again inside this many days (the global window applies too);
     # one reminder this many days after sending if unanswered (None: no reminder); the link
@@ -36,11 +36,15 @@ class Survey(Base):
         back_populates="survey", cascade="all, delete-orphan", order_by="TriggerRule.id"
     )
 
-    def question(self, locale: str) -> str:
-        return self.question_fi if locale == "fi" else self.question_en
+    def text(self, language: str, key: str) -> str:
+        """The ``key`` text in ``language``, or in English when the survey has none in it."""
+        return self.texts.get(language, {}).get(key) or self.texts[DEFAULT_LANGUAGE][key]
 
-    def comment_prompt(self, locale: str) -> str:
-        return self.comment_prompt_fi if locale == "fi" else self.comment_prompt_en
+    def question(self, language: str) -> str:
+        return self.text(language, "question")
+
+    def comment_prompt(self, language: str) -> str:
+        return self.text(language, "comment_prompt")
 
     def __repr__(self) -> str:
         return f"<Survey {self.id} {self.kind} {self.name!r}>"

@@ -6,10 +6,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from surveys.kernel.languages import MAX_LOCALE_LENGTH
 from surveys.kernel.stages import STAGES  # noqa: F401  (the models' vocabulary)
 from surveys.models.base import Base, utcnow
-
-LOCALES = ("en", "fi")
 
 
 class Customer(Base):
@@ -19,7 +18,8 @@ class Customer(Base):
     external_id: Mapped[str] = mapped_column(String(255), unique=True)
     email: Mapped[str | None] = mapped_column(String(320))
     name: Mapped[str | None] = mapped_column(String(255))
-    locale: Mapped[str] = mapped_column(String(8), default="en")
+    # Any BCP 47-like tag, as given (normalised); served in surveys.kernel.languages' choice.
+    locale: Mapped[str] = mapped_column(String(MAX_LOCALE_LENGTH), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     stage: Mapped[str] = mapped_column(String(20), default="onboarding")
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

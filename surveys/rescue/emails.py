@@ -3,8 +3,8 @@ task for its assignee, the overdue list for admins).
 
 Rendered with the same Jinja environment as the invitation (HTML autoescaped, undefined
 variables are errors) and added to the outbox with ``rescue_task_id``; the caller commits, then
-enqueues ``deliver_email`` for each. The customer's follow-up is in their locale (greeting and
-footer; the body is the agent's own words); staff emails are in English.
+enqueues ``deliver_email`` for each. The customer's follow-up is in their language (greeting and
+footer, from the catalogs; the body is the agent's own words); staff emails are in English.
 """
 
 from collections.abc import Sequence
@@ -14,27 +14,13 @@ from email.utils import formataddr
 from sqlalchemy.orm import Session
 
 from surveys.kernel.errors import ValidationError
+from surveys.kernel.languages import DEFAULT_LANGUAGE, served_language
 from surveys.kernel.settings import Settings
-from surveys.mail.render import env, new_message_id, valid_address
+from surveys.mail.render import email_env, greeting, new_message_id, valid_address
 from surveys.models import OutboxEmail, RescueTask, StaffUser
 
 # Escalation emails list at most this many tasks; the rest is a count and a link to the queue.
 ESCALATION_LIST_LIMIT = 50
-
-FOLLOW_UP_COPY: dict[str, dict[str, str]] = {
-    "en": {
-        "greeting": "Hi {name},",
-        "greeting_anonymous": "Hi,",
-        "reply": "You can reply to this email: your answer comes straight to me.",
-        "footer": "You're receiving this email because you gave us feedback recently.",
-    },
-    "fi": {
-        "greeting": "Hei {name},",
-        "greeting_anonymous": "Hei,",
-        "reply": "Voit vastata suoraan tähän viestiin: vastauksesi tulee minulle.",
-        "footer": "Saat tämän viestin, koska annoit meille äskettäin palautetta.",
-    },
-}
 
 
 def task_url(settings: Settings, task_id: int) -> str:
@@ -59,13 +45,10 @@ def queue_follow_up_email(
     """
     customer = task.customer
     to_address = valid_address(customer.email)
-    lang = customer.locale if customer.locale in FOLLOW_UP_COPY else "en"
-    copy = FOLLOW_UP_COPY[lang]
-    name = (customer.name or "").strip()
+    lang = served_language(customer.locale)
     context = {
         "lang": lang,
-        "copy": copy,
-        "greeting": copy["greeting"].format(name=name) if name else copy["greeting_anonymous"],
+        "greeting": greeting(lang, customer.name),
         "paragraphs": [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()],
         "sender_name": (sender.name or "").strip() or sender.email,
         "sender_email": sender.email,
@@ -80,6 +63,7 @@ def queue_follow_up_email(
         context=context,
         headers={"Reply-To": reply_to(sender)},
         settings=settings,
+        language=lang,
     )
 
 
@@ -167,18 +151,20 @@ def _add(
     context: dict,
     headers: dict[str, str],
     settings: Settings,
+    language: str = DEFAULT_LANGUAGE,
 ) -> OutboxEmail:
     if "\n" in subject or "\r" in subject:
         raise ValidationError("The subject must be one line.", fields={"subject": "one line"})
     context = context | {"subject": subject}
+    templates = email_env(language)  # staff emails: English
     outbox = OutboxEmail(
         kind=kind,
         rescue_task_id=task_id,
         to_address=to_address,
         from_address=settings.mail_from,
         subject=subject,
-        text_body=env.get_template(f"email/{template}.txt").render(context),
-        html_body=env.get_template(f"email/{template}.html").render(context),
+        text_body=templates.get_template(f"email/{template}.txt").render(context),
+        html_body=templates.get_template(f"email/{template}.html").render(context),
         headers=headers,
         message_id=new_message_id(settings),
         status="queued",

@@ -46,11 +46,11 @@ def test_create_a_survey_with_texts_in_both_languages_and_its_policy(admin, sess
     survey = session.scalars(select(Survey)).one()
     assert response.headers["Location"].endswith(f"/admin/surveys/{survey.id}")
     assert (survey.name, survey.kind, survey.active) == ("Onboarding NPS", "nps", True)
-    assert (survey.question_en, survey.question_fi) == (
+    assert (survey.question("en"), survey.question("fi")) == (
         "Would you recommend us?",
         "Suosittelisitko meitä?",
     )
-    assert (survey.comment_prompt_en, survey.comment_prompt_fi) == ("Why?", "Miksi?")
+    assert (survey.comment_prompt("en"), survey.comment_prompt("fi")) == ("Why?", "Miksi?")
     assert (survey.recontact_days, survey.reminder_days, survey.expire_days) == (60, None, 10)
     assert survey.quiet_weekends is True
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
@@ -61,7 +61,9 @@ def test_empty_texts_take_the_defaults_of_the_kind(admin, session):
     data = survey_form(kind="ces", question_en="", question_fi="", reminder_days="3")
     assert admin.post("/admin/surveys/new", data=data).status_code == 303
     survey = session.scalars(select(Survey)).one()
-    assert survey.question_en.startswith("How easy") and survey.question_fi.startswith("Kuinka")
+    assert survey.question("en").startswith("How easy") and survey.question("fi").startswith(
+        "Kuinka"
+    )
     assert survey.reminder_days == 3
 
 
@@ -99,7 +101,7 @@ def test_edit_a_survey_keeps_its_kind(admin, session):
 
     assert response.status_code == 303
     session.refresh(survey)
-    assert (survey.name, survey.kind, survey.question_fi) == (
+    assert (survey.name, survey.kind, survey.question("fi")) == (
         "Support CSAT",
         "csat",
         "Miten onnistuimme?",
@@ -107,14 +109,26 @@ def test_edit_a_survey_keeps_its_kind(admin, session):
     assert (survey.recontact_days, survey.reminder_days, survey.quiet_weekends) == (60, None, True)
 
 
-def test_edit_refuses_an_emptied_text(admin, session):
+def test_edit_refuses_an_emptied_english_text(admin, session):
     survey = make_survey(session, name="Support")
     session.commit()
-    response = admin.post(f"/admin/surveys/{survey.id}", data=survey_form(question_fi=" "))
+    response = admin.post(f"/admin/surveys/{survey.id}", data=survey_form(question_en=" "))
     assert response.status_code == 422
-    assert 'id="question_fi-error"' in response.get_data(as_text=True)
+    assert 'id="question_en-error"' in response.get_data(as_text=True)
     session.refresh(survey)
     assert survey.name == "Support"
+
+
+def test_an_emptied_other_language_falls_back_to_english(admin, session):
+    survey = make_survey(session, name="Support", question_sv="Skulle du tipsa oss?")
+    session.commit()
+    page = admin.get(f"/admin/surveys/{survey.id}").get_data(as_text=True)
+    assert "<legend>Svenska (Swedish)</legend>" in page and "Skulle du tipsa oss?" in page
+
+    response = admin.post(f"/admin/surveys/{survey.id}", data=survey_form(question_sv=""))
+    assert response.status_code == 303
+    session.refresh(survey)
+    assert survey.question("sv") == "Would you recommend us?" == survey.question("en")
 
 
 def test_add_edit_and_delete_a_trigger_rule(admin, session):

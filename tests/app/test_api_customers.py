@@ -91,7 +91,7 @@ def test_unsubscribe_and_resubscribe_over_the_api(api_client, session):
     [
         ({"email": "not an address"}, "email"),
         ({"email": 42}, "email"),
-        ({"locale": "sv"}, "locale"),
+        ({"locale": "not a language"}, "locale"),
         ({"locale": None}, "locale"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"stage": "happy"}, "stage"),
@@ -146,3 +146,14 @@ def test_customer_endpoints_need_an_api_key(client, session):
     put = client.put(f"{API}/customers/crm-9", json={"email": "x@example.com"})
     assert_error(put, 401, "unauthorized")
     assert count(session, Customer) == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"), [("de", "de"), ("en_GB", "en-GB"), ("sv-fi", "sv-FI")]
+)
+def test_any_language_tag_is_accepted_and_stored_normalised(api_client, session, given, stored):
+    response = api_client.send("PUT", "/customers/crm-6", json={"locale": given})
+
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["locale"] == stored
+    assert session.scalars(select(Customer)).one().locale == stored

@@ -81,7 +81,7 @@ def test_wrong_types_are_422_naming_each_field(api_client):
 def test_nested_field_errors_use_dotted_paths(api_client, session):
     survey = make_survey(session)
     session.commit()
-    body = {"customer": {"external_id": "c", "locale": "de", "email": 5}}
+    body = {"customer": {"external_id": "c", "locale": "Deutsch!", "email": 5}}
     error = assert_error(api_client.post(f"/surveys/{survey.id}/invitations", body), 422)
     assert {"customer.locale", "customer.email"} <= set(error["fields"])
 

@@ -173,7 +173,7 @@ BAD_INPUT = [
         {"customer": {"external_id": "crm-9", "email": "nope"}}, "customer.email", id="email"
     ),
     pytest.param(
-        {"customer": {"external_id": "crm-9", "locale": "sv"}}, "customer.locale", id="locale"
+        {"customer": {"external_id": "crm-9", "locale": "x-1"}}, "customer.locale", id="locale"
     ),
     pytest.param(
         {"customer": {"external_id": "crm-9", "timezone": "Nowhere/Land"}},
@@ -237,3 +237,10 @@ def test_events_need_an_api_key(client, session):
     assert_error(response, 401, "unauthorized")
     assert count(session, Event) == 0 and count(session, Customer) == 0
     assert count(session, StageChange) == 0
+
+
+def test_event_customer_with_a_locale_kaiku_has_no_catalog_for_is_accepted(api_client, session):
+    body = event_body(customer={"external_id": "crm-7", "locale": "de_AT"})
+
+    assert api_client.post("/events", body).status_code == 202
+    assert session.scalars(select(Customer)).one().locale == "de-AT"

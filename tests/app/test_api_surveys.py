@@ -13,8 +13,9 @@ def test_create_survey_with_defaults_for_its_kind(api_client):
     survey = response.get_json()
     assert survey["name"] == "Onboarding NPS" and survey["kind"] == "nps"
     assert survey["active"] is True
-    assert survey["question_en"] == DEFAULT_TEXTS["nps"]["question_en"]
-    assert survey["question_fi"] == DEFAULT_TEXTS["nps"]["question_fi"]
+    assert survey["question_en"] == DEFAULT_TEXTS["nps"]["question"]
+    finnish = "Kuinka todennäköisesti suosittelisit meitä ystävälle tai kollegalle?"
+    assert survey["question_fi"] == finnish == survey["texts"]["fi"]["question"]
     assert survey["comment_prompt_en"] and survey["comment_prompt_fi"]
     assert len(survey["key"]) >= 16
     assert datetime.fromisoformat(survey["created_at"]).utcoffset() is not None
@@ -60,7 +61,10 @@ def test_patch_changes_only_the_given_fields(api_client):
     )
     assert response.status_code == 200
     changed = response.get_json()
-    assert changed == survey | {"name": "Renewal NPS", "active": False, "question_fi": "Uusi?"}
+    texts = survey["texts"] | {"fi": survey["texts"]["fi"] | {"question": "Uusi?"}}
+    assert changed == survey | {
+        "name": "Renewal NPS", "active": False, "question_fi": "Uusi?", "texts": texts,
+    }  # fmt: skip
     assert api_client.get(f"/surveys/{survey['id']}").get_json() == changed
 
 
@@ -94,3 +98,40 @@ def test_create_survey_refuses_bad_fields(api_client):
 def test_unknown_survey_is_404(api_client):
     assert_error(api_client.get("/surveys/4242"), 404, "not_found")
     assert_error(api_client.patch("/surveys/4242", {"name": "X"}), 404, "not_found")
+
+
+def test_texts_by_language_in_and_out_with_the_v1_fields_alongside(api_client):
+    texts = {
+        "en": {"question": "How did we do?", "comment_prompt": "Tell us more"},
+        "sv": {"question": "Hur gick det?", "comment_prompt": "Berätta mer"},
+    }
+    body = {"name": "Support", "kind": "csat", "texts": texts, "question_fi": "Miten meni?"}
+    survey = api_client.post("/surveys", body).get_json()
+
+    assert survey["texts"]["sv"] == texts["sv"] and survey["texts"]["en"] == texts["en"]
+    assert survey["texts"]["fi"]["question"] == "Miten meni?" == survey["question_fi"]
+    assert survey["question_en"] == "How did we do?"
+
+
+def test_patch_texts_changes_one_language_and_null_removes_it(api_client):
+    body = {"name": "R", "kind": "nps", "texts": {"sv": {"question": "Skulle du tipsa?"}}}
+    survey = api_client.post("/surveys", body).get_json()
+    url = f"/surveys/{survey['id']}"
+
+    changed = api_client.patch(url, {"texts": {"sv": {"question": "Tipsa oss?"}}}).get_json()
+    assert changed["texts"]["sv"]["question"] == "Tipsa oss?"
+    assert changed["texts"]["fi"] == survey["texts"]["fi"]  # not named: unchanged
+
+    removed = api_client.patch(url, {"texts": {"sv": {"question": None}}}).get_json()
+    assert "question" not in removed["texts"]["sv"]  # the Swedish page asks in English
+    assert removed["texts"]["sv"]["comment_prompt"] == "Vad är det främsta skälet till ditt betyg?"
+    error = assert_error(api_client.patch(url, {"texts": {"en": {"question": None}}}), 422)
+    assert "texts.en.question" in error["fields"]
+
+
+def test_texts_in_an_unknown_language_or_differing_aliases_are_refused(api_client):
+    unknown = {"name": "A", "kind": "nps", "texts": {"de": {"question": "Wie war es?"}}}
+    fields = assert_error(api_client.post("/surveys", unknown), 422)["fields"]
+    assert [name for name in fields if name.startswith("texts.de")]
+    both = {"name": "A", "kind": "nps", "question_fi": "A?", "texts": {"fi": {"question": "B?"}}}
+    assert_error(api_client.post("/surveys", both), 422)

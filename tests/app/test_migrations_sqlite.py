@@ -1,7 +1,10 @@
 """The migrations also build the embedded default's schema (SQLite) with no drift."""
 
-from flask_migrate import upgrade
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
 
+from app.extensions import db
+from surveys.models import Survey
 from tests.schema import (
     MIGRATIONS,
     WHO_ACTED,
@@ -21,3 +24,35 @@ def test_migrations_build_the_models_schema_on_empty_sqlite(tmp_path):
 def test_existing_rescue_history_keeps_saying_who_acted_after_the_actor_migration(tmp_path):
     app = app_on(f"sqlite:///{tmp_path / 'old.db'}")
     assert who_acted_after_the_actor_migration(app) == WHO_ACTED
+
+
+def test_survey_texts_move_into_the_texts_column_and_back(tmp_path):
+    app = app_on(f"sqlite:///{tmp_path / 'texts.db'}")
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="5b1c7e2a9d40")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO surveys (key, name, kind, question_en, question_fi, comment_prompt_en,"
+                " comment_prompt_fi, active, recontact_days, expire_days, quiet_weekends,"
+                " created_at) VALUES ('k', 'NPS', 'nps', 'Recommend?', 'Suosittelisitko?',"
+                " 'Why?', 'Miksi?', true, 90, 14, false, '2026-01-01 00:00:00')"
+            )
+        )
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS))
+        texts = db.session.scalars(sa.select(Survey.texts)).one()
+        assert texts == {
+            "en": {"question": "Recommend?", "comment_prompt": "Why?"},
+            "fi": {"question": "Suosittelisitko?", "comment_prompt": "Miksi?"},
+        }
+        db.session.execute(
+            sa.update(Survey).values(texts={"en": texts["en"], "sv": {"question": "Tips?"}})
+        )
+        db.session.commit()
+
+        downgrade(directory=str(MIGRATIONS), revision="5b1c7e2a9d40")
+        row = db.session.execute(
+            sa.text("SELECT question_en, question_fi, comment_prompt_fi FROM surveys")
+        ).one()
+        assert tuple(row) == ("Recommend?", "Recommend?", "Why?")  # no Finnish: as shown

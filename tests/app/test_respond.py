@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app.respond.i18n import SCALE_ENDS, TEXTS
 from surveys.answers.recording import record_answer
+from surveys.catalog.scoring import SCALES
 from surveys.kernel import clock
 from surveys.models import Invitation, Referral, RescueTask, Response
 from tests.factories import make_invitation, make_programme, make_survey
@@ -79,7 +79,7 @@ def test_question_page_has_a_button_per_score_in_a_labelled_fieldset(client, inv
 
 @pytest.mark.parametrize(
     ("kind", "low", "high", "ends"),
-    [("csat", 1, 5, SCALE_ENDS["en"]["csat"]), ("ces", 1, 7, SCALE_ENDS["en"]["ces"])],
+    [("csat", 1, 5, SCALES["csat"].ends), ("ces", 1, 7, SCALES["ces"].ends)],
 )
 def test_other_kinds_show_their_own_scale(client, invite, kind, low, high, ends):
     html = client.get(f"/s/{invite(kind)}").text
@@ -409,13 +409,6 @@ def test_unknown_referral_code_is_404(client):
 
 
 # ---------- The words ----------
-
-
-def test_every_text_exists_in_english_and_finnish():
-    assert TEXTS["en"].keys() == TEXTS["fi"].keys()
-    assert SCALE_ENDS["en"].keys() == SCALE_ENDS["fi"].keys()
-    for lang in TEXTS:
-        assert all(value.strip() for value in TEXTS[lang].values())
 
 
 def test_app_wide_error_page_is_a_clean_page(client):

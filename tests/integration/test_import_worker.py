@@ -58,7 +58,7 @@ def test_cli_import_runs_on_the_worker_with_progress_on_the_console(
 ):
     rows = [f"c{i},c{i}@example.com,Customer {i},en,UTC,active,false,pro\n" for i in range(GOOD)]
     rows.insert(10, "bad1,not-an-email,,,,,,\n")  # line 12
-    rows.insert(500, "bad2,b@example.com,,xx,,,,\n")  # line 502
+    rows.insert(500, "bad2,b@example.com,,x!,,,,\n")  # line 502
     path = tmp_path / "customers.csv"
     path.write_text(
         "external_id,email,name,locale,timezone,stage,unsubscribed,plan\n" + "".join(rows)

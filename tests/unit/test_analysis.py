@@ -180,12 +180,15 @@ def test_language_of_empty_or_too_short_comment_is_none(comment):
     assert detect_language(comment) is None
 
 
+def test_a_language_kaiku_does_not_speak_is_none():
+    assert detect_language("Das Produkt ist sehr gut und schnell geliefert.") is None
+
+
 @pytest.mark.parametrize(
-    "comment",
-    ["Das Produkt ist sehr gut und schnell geliefert.", "Tack för snabb leverans!"],
+    "comment", ["Tack för snabb leverans!", "Appen kraschar hela tiden och ingen svarar."]
 )
-def test_language_other_than_finnish_or_english_is_none(comment):
-    assert detect_language(comment) is None
+def test_swedish_comments_are_detected_as_swedish(comment):
+    assert detect_language(comment) == "sv"
 
 
 # --- themes -----------------------------------------------------------------------------------

@@ -43,17 +43,18 @@ def seeded(session, settings):
     return summary
 
 
-def test_demo_has_two_bilingual_surveys_and_forty_two_customers(session, seeded):
+def test_demo_has_two_surveys_in_three_languages_and_forty_four_customers(session, seeded):
     surveys = {s.name: s for s in session.scalars(select(Survey))}
 
     assert {(s.name, s.kind) for s in surveys.values()} == {
         ("Product NPS", "nps"),
         ("Support CSAT", "csat"),
     }
-    assert all(s.question_fi and s.question_en != s.question_fi for s in surveys.values())
+    for survey in surveys.values():
+        assert len({survey.question(code) for code in ("en", "fi", "sv")}) == 3
     locales = session.scalars(select(Customer.locale)).all()
-    assert len(locales) == seeded.customers == 42
-    assert {"en", "fi"} == set(locales)
+    assert len(locales) == seeded.customers == 44
+    assert {"en", "fi", "sv", "sv-FI"} == set(locales)  # two Swedish-speaking newcomers
     assert all(c.attributes.get("plan") for c in session.scalars(select(Customer)))
 
 

@@ -177,12 +177,3 @@ def test_an_invitation_is_emailed_only_once(session, settings):
         queue_invitation_email(session, new, settings)
 
     assert session.scalar(select(func.count(OutboxEmail.id))) == 1
-
-
-def test_the_email_names_the_scale_ends_as_the_answer_page_does():
-    from app.respond.i18n import SCALE_ENDS
-    from surveys.delivery.emails import SCALE_LABELS
-
-    for kind, by_locale in SCALE_LABELS.items():
-        for locale, ends in by_locale.items():
-            assert SCALE_ENDS[locale][kind] == ends, (kind, locale)

