@@ -2,9 +2,9 @@
 task for its assignee, the overdue list for admins).
 
 Rendered with the same Jinja environment as the invitation (HTML autoescaped, undefined
-variables are errors) and added to the outbox with ``rescue_task_id``; the caller commits, then
-enqueues ``deliver_email`` for each. The customer's follow-up is in their locale (greeting and
-footer; the body is the agent's own words); staff emails are in English.
+variables are errors) and added to the outbox with ``rescue_task_id``, each with its own
+``deliver_email`` registered for after the caller's commit. The customer's follow-up is in their
+locale (greeting and footer; the body is the agent's own words); staff emails are in English.
 """
 
 from collections.abc import Sequence
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.settings import Settings
+from surveys.mail.outbox import deliver_after_commit
 from surveys.mail.render import env, new_message_id, valid_address
 from surveys.models import OutboxEmail, RescueTask, StaffUser
 
@@ -185,4 +186,5 @@ def _add(
     )
     session.add(outbox)
     session.flush()
+    deliver_after_commit(session, [outbox.id])
     return outbox
