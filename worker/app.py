@@ -27,7 +27,8 @@ TASK_MODULES = (
 
 class FlaskTask(Task):
     """A task that runs inside the Flask app's context, unless one is already pushed: an eager
-    call from a view then shares the caller's context (and its database session)."""
+    call then shares the caller's context (and its database session); the after-commit hook
+    pushes a fresh one for its eager runs (``worker.aftercommit``)."""
 
     def __call__(self, *args, **kwargs):
         if has_app_context():
