@@ -13,6 +13,7 @@ from kombu.utils.url import maybe_sanitize_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.extensions import db
+from app.probes import redis_answers
 from surveys.kernel.errors import KaikuError
 from surveys.models import ROLES
 
@@ -65,10 +66,9 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Add demo surveys, customers and answers (once), and process the answers."""
-        process, how = _processor()
-        summary = _seed(process)
+        summary = _seed()
         if summary.created and summary.response_ids:
-            click.echo(f"{len(summary.response_ids)} responses {how}.")
+            click.echo(f"{len(summary.response_ids)} responses {_processing_place()}.")
 
     @app.cli.command("import-customers")
     @click.argument(
@@ -109,15 +109,13 @@ def register(app: Flask) -> None:
         """
         from werkzeug.serving import run_simple
 
-        import worker.tasks  # noqa: F401  (registers the tasks with the Celery app)
-
         flask_app = current_app._get_current_object()
         # SIGTERM (service managers, `timeout`) unwinds like Ctrl+C, so the worker is stopped too.
         previous_sigterm = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         stop = None
         try:
             stop = _start_processing(flask_app)
-            summary = _seed(_processor()[0], show_admin=False)
+            summary = _seed(show_admin=False)
             url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
             click.echo(f"\nKaiku is at {url}/")
             if summary.admin_password:
@@ -142,8 +140,6 @@ def register(app: Flask) -> None:
 def _start_processing(flask_app: Flask) -> Callable[[], None]:
     """A Celery worker + beat when Redis answers, else eager tasks and an in-process beat;
     returns the function that stops it."""
-    from worker.app import redis_answers
-
     celery_app = flask_app.extensions["celery"]
     redis_url = flask_app.config["REDIS_URL"]
     if redis_answers(redis_url):
@@ -172,12 +168,13 @@ def _or_fail(call: Callable):
         raise click.ClickException(exc.message) from exc
 
 
-def _seed(process: Callable[[int], None], *, show_admin: bool = True):
+def _seed(*, show_admin: bool = True):
+    """Seed the demo on ``db.session``: its commit sends the answers' processing."""
     from app.demo.seed import seed_demo
 
     settings = current_app.extensions["kaiku_settings"]
     try:
-        summary = seed_demo(db.session, settings, process=process)
+        summary = seed_demo(db.session, settings)
     except (OperationalError, ProgrammingError) as exc:  # no tables yet, or no database
         db.session.rollback()
         raise click.ClickException(
@@ -197,19 +194,12 @@ def _echo_staff(summary) -> None:
         click.echo(f"Support team: {logins}, password {summary.staff_password}")
 
 
-def _processor() -> tuple[Callable[[int], None], str]:
-    """How to process one committed response now, and how to say so: in this process when tasks
-    are eager or the broker does not answer, else queued for the worker (which must run)."""
-    from worker.app import redis_answers
-    from worker.enqueue import enqueue
-    from worker.tasks import process_response
-
-    celery_app = current_app.extensions["celery"]
-    redis_url = current_app.config["REDIS_URL"]
-    if celery_app.conf.task_always_eager or not redis_answers(redis_url):
-        return lambda response_id: process_response.apply(args=[response_id]), "processed"
-    where = f"queued for the Celery worker on {maybe_sanitize_url(redis_url)}"
-    return lambda response_id: enqueue(process_response, response_id), where
+def _processing_place() -> str:
+    """Where the answers' processing went when the seed committed, in words: run in this
+    process when tasks are eager, else queued for the worker (which must run)."""
+    if current_app.extensions["celery"].conf.task_always_eager:
+        return "processed"
+    return f"queued for the Celery worker on {maybe_sanitize_url(current_app.config['REDIS_URL'])}"
 
 
 def _start_worker(flask_app: Flask) -> Callable[[], None]:
@@ -240,11 +230,8 @@ def _run_import(import_id: int) -> tuple[Callable[[], str | None] | None, str]:
 
     Returns how it runs, in words, and for the in-process run a function telling whether it
     ended in error (``_run_in_process``); None for the worker run, which ``_watch_import``
-    takes over itself if no worker starts it in time."""
-    from worker.app import redis_answers
-    from worker.enqueue import enqueue
-    from worker.import_tasks import import_customers
-
+    takes over itself if no worker starts it in time. The task itself was sent by the commit
+    that created the import (or, eager, has run already)."""
     celery_app = current_app.extensions["celery"]
     redis_url = current_app.config["REDIS_URL"]
     if (
@@ -252,7 +239,6 @@ def _run_import(import_id: int) -> tuple[Callable[[], str | None] | None, str]:
         and redis_answers(redis_url)
         and _worker_answers(celery_app)
     ):
-        enqueue(import_customers, import_id)
         return None, f"on the Celery worker at {maybe_sanitize_url(redis_url)}"
     return _run_in_process(import_id), "in this process (no Celery worker answers)"
 
@@ -260,8 +246,10 @@ def _run_import(import_id: int) -> tuple[Callable[[], str | None] | None, str]:
 def _run_in_process(import_id: int) -> Callable[[], str | None]:
     """Run the import task here, in a thread (so the console can show progress). Returns a
     function: None while it runs, then the error it ended in ("" for none)."""
-    from worker.import_tasks import import_customers
+    from surveys.customers.imports import IMPORT_TASK
+    from worker.aftercommit import task_named
 
+    import_customers = task_named(current_app.extensions["celery"], IMPORT_TASK)
     failure: list[str] = []
 
     def run() -> None:

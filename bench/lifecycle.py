@@ -212,8 +212,8 @@ def main() -> None:
     from app.extensions import db
     from surveys.delivery import dispatch
     from surveys.kernel import clock
+    from surveys.mail import DELIVERY_BATCH
     from surveys.models import Invitation, OutboxEmail
-    from worker.tasks import DELIVERY_BATCH, deliver_emails, delivery_batches
 
     # Trigger evaluation ------------------------------------------------------------------
     start = time.monotonic()
@@ -263,10 +263,8 @@ def main() -> None:
             while True:
                 result = dispatch.dispatch_due(db.session, settings, now=NOW)
                 ids = result.outbox_ids
-                db.session.commit()
+                db.session.commit()  # sends the deliver_emails batches dispatch registered
                 db.session.expunge_all()
-                for batch in delivery_batches(ids):
-                    deliver_emails.delay(batch)
                 queued += len(ids)
                 if result.claimed < settings.dispatch_batch_size:
                     break

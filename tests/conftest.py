@@ -82,3 +82,21 @@ def client(app, engine):
 @pytest.fixture
 def settings(app):
     return app.extensions["kaiku_settings"]
+
+
+def record_sent_tasks(app, monkeypatch) -> list[tuple[str, tuple]]:
+    """Make the after-commit hook hand its messages, ``(task name, args)``, to the returned list
+    as if to a broker: tasks are no longer eager, and ``send_task`` only records."""
+    celery_app = app.extensions["celery"]
+    sent: list[tuple[str, tuple]] = []
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(
+        celery_app, "send_task", lambda name, args=(), **_: sent.append((name, tuple(args)))
+    )
+    return sent
+
+
+@pytest.fixture
+def sent_tasks(app, engine, monkeypatch) -> list[tuple[str, tuple]]:
+    """What commits on ``db.session`` send, recorded instead of run (``record_sent_tasks``)."""
+    return record_sent_tasks(app, monkeypatch)

@@ -3,27 +3,32 @@
 import logging
 from datetime import timedelta
 
-import redis
 from celery import Celery, Task
 from celery.signals import worker_process_init
 from celery_batches import Batches
 from flask import Flask, has_app_context
 
+from app.probes import redis_answers
+from surveys.kernel.aftercommit import install_sender
+from worker.aftercommit import send_registered
+
 log = logging.getLogger(__name__)
 
-
-def redis_answers(url: str, timeout: float = 0.5) -> bool:
-    """Whether a Redis server answers PING at ``url`` within ``timeout`` seconds."""
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
-        return bool(client.ping())
-    except (redis.RedisError, OSError):
-        return False
+# Every module that defines tasks: Celery's ``include``, imported by the worker at start and by
+# ``worker.aftercommit.task_named`` in a process that runs a task in-process (eager, demo beat).
+TASK_MODULES = (
+    "worker.tasks",
+    "worker.delivery_tasks",
+    "worker.import_tasks",
+    "worker.lifecycle_tasks",
+    "worker.rescue_tasks",
+)
 
 
 class FlaskTask(Task):
     """A task that runs inside the Flask app's context, unless one is already pushed: an eager
-    call from a view then shares the caller's context (and its database session)."""
+    call then shares the caller's context (and its database session); the after-commit hook
+    pushes a fresh one for its eager runs (``worker.aftercommit``)."""
 
     def __call__(self, *args, **kwargs):
         if has_app_context():
@@ -38,8 +43,11 @@ class FlaskBatchTask(FlaskTask, Batches):
 
 
 def celery_init_app(app: Flask) -> Celery:
-    """Create the Celery app for ``app``; store it as ``app.extensions["celery"]``."""
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    """Create the Celery app for ``app``; store it as ``app.extensions["celery"]``; make the
+    app's ``db.session`` send the tasks services register after each commit."""
+    from app.extensions import db
+
+    celery_app = Celery(app.name, task_cls=FlaskTask, include=TASK_MODULES)
     celery_app.flask_app = app
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.conf.beat_schedule = {
@@ -73,6 +81,7 @@ def celery_init_app(app: Flask) -> Celery:
         celery_app.conf.task_always_eager = True
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    install_sender(db.session, send_registered)
     return celery_app
 
 

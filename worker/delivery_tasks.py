@@ -1,8 +1,9 @@
 """Delivery tasks: dispatch due invitations; reminders and expiry (run by beat).
 
-Each batch is claimed, acted on and committed before its emails are enqueued, so a claim is
-held only as long as one batch takes and a delivery task always finds its outbox row. The
-emails go out in batches (``deliver_emails``: one SMTP connection per batch). Both tasks
+Each batch is claimed, acted on and committed, and the commit sends its emails' delivery (the
+services register it), so a claim is held only as long as one batch takes and a delivery task
+always finds its outbox row. The emails go out in batches (``deliver_emails``: one SMTP
+connection per batch of ``mail.DELIVERY_BATCH``). Both tasks
 are safe to run in several workers at once (row locks on PostgreSQL) and again after a crash
 (statuses move forward only; an outbox row left queued is re-offered by ``sweep_outbox``).
 """
@@ -15,8 +16,6 @@ from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from surveys.delivery import dispatch
-from worker.enqueue import enqueue
-from worker.tasks import deliver_emails, delivery_batches
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +41,10 @@ def dispatch_due_invitations(max_batches: int = MAX_BATCHES) -> int:
     for _ in range(max_batches):
         try:
             result = dispatch.dispatch_due(db.session, settings)
-            outbox_ids = result.outbox_ids
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
-        for batch in delivery_batches(outbox_ids):
-            enqueue(deliver_emails, batch)
         total += result.claimed
         if result.claimed < settings.dispatch_batch_size:
             break
@@ -76,8 +72,6 @@ def remind_and_expire_invitations(max_batches: int = MAX_BATCHES) -> dict[str, i
         except Exception:
             db.session.rollback()
             raise
-        for batch in delivery_batches(outbox_ids):
-            enqueue(deliver_emails, batch)
         reminded += len(outbox_ids)
         if last_id is None:
             break

@@ -7,13 +7,14 @@ from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from surveys.customers import imports
+from surveys.customers.imports import IMPORT_TASK
 from surveys.kernel.errors import ConflictError, KaikuError, NotFoundError
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="kaiku.import_customers",
+    name=IMPORT_TASK,
     bind=True,
     autoretry_for=(OperationalError,),
     retry_backoff=2,

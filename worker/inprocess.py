@@ -14,6 +14,8 @@ from celery import Celery
 from celery.schedules import BaseSchedule, maybe_schedule
 from flask import Flask
 
+from worker.aftercommit import task_named
+
 log = logging.getLogger(__name__)
 
 # The thread never sleeps longer than this, so stop() is prompt.
@@ -32,7 +34,8 @@ class _Entry:
 
 class InProcessBeat:
     """Runs every entry of ``celery_app.conf.beat_schedule`` at its interval, each call with
-    ``task.apply()`` inside ``flask_app.app_context()``."""
+    ``task.apply()`` inside ``flask_app.app_context()`` (the task modules are imported on the
+    first run, as a worker would)."""
 
     def __init__(self, flask_app: Flask, celery_app: Celery) -> None:
         self.flask_app = flask_app
@@ -64,7 +67,7 @@ class InProcessBeat:
         return max(next_in, 0.05)
 
     def _run(self, entry: _Entry) -> None:
-        task = self.celery_app.tasks[entry.task]
+        task = task_named(self.celery_app, entry.task)
         with self.flask_app.app_context():
             result = task.apply(args=entry.args, kwargs=entry.kwargs)
         if result.failed():

@@ -10,31 +10,35 @@ from celery import shared_task
 from flask import current_app
 
 from app.extensions import db
+from surveys.customers.events import EVALUATE_TASK
+from surveys.kernel.aftercommit import run_after_commit
 from surveys.lifecycle import evaluation
 from worker.app import FlaskBatchTask
 from worker.batching import run_batch
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+EVALUATE_BATCH_TASK = "kaiku.evaluate_events"
+# Events per evaluate_events message the sweeper sends.
+SWEEP_BATCH = 500
 
 
 def _settings():
     return current_app.extensions["kaiku_settings"]
 
 
-@shared_task(name="kaiku.evaluate_event", base=FlaskBatchTask, flush_every=500, flush_interval=0.1)
+@shared_task(name=EVALUATE_TASK, base=FlaskBatchTask, flush_every=500, flush_interval=0.1)
 def evaluate_event(requests) -> int:
     """Evaluate stored events: move stages, schedule invitations, check win-backs.
 
-    Callers enqueue one message per event, ``evaluate_event.delay(event_id)``, after the commit
-    that stored it; the worker buffers them (up to 500, or 100 ms) and evaluates the burst as one
-    batch. Eager calls run a batch of one.
+    Storing an event registers one message per event (``surveys.customers.events``), sent
+    after the commit that stored it; the worker buffers them (up to 500, or 100 ms) and
+    evaluates the burst as one batch. Eager calls run a batch of one.
     """
     return _evaluate_batch([request.args[0] for request in requests])
 
 
-@shared_task(name="kaiku.evaluate_events")
+@shared_task(name=EVALUATE_BATCH_TASK)
 def evaluate_events(event_ids: list[int]) -> int:
     """Evaluate a batch of ids in one go (the sweeper's re-enqueue)."""
     return _evaluate_batch(event_ids)
@@ -52,11 +56,10 @@ def _evaluate(event_ids: list[int]) -> int:
 
 @shared_task(name="kaiku.sweep_unevaluated_events")
 def sweep_unevaluated_events() -> int:
-    """Re-enqueue events left unevaluated (a lost message, a dead broker) in batches."""
+    """Offer events left unevaluated (a lost message, a dead broker) again, in batches."""
     ids = evaluation.unevaluated_event_ids(db.session, _settings())
+    run_after_commit(db.session, EVALUATE_BATCH_TASK, ids, batch_size=SWEEP_BATCH)
     db.session.commit()
-    for start in range(0, len(ids), BATCH_SIZE):
-        evaluate_events.delay(ids[start : start + BATCH_SIZE])
     if ids:
         log.warning("sweeper re-enqueued %d unevaluated events", len(ids))
     return len(ids)

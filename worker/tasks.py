@@ -1,8 +1,9 @@
 """Thin Celery tasks: take ids, reload rows, call a service, commit.
 
 Every task has a stable ``name`` and is idempotent, so a redelivery (``acks_late``) or a second
-enqueue by a sweeper changes nothing. Only transient errors (database or SMTP connection) retry,
-with exponential backoff.
+offer by a sweeper changes nothing. Only transient errors (database or SMTP connection) retry,
+with exponential backoff. What a task's services register (the emails processing queued, the
+sweepers' re-offers) is sent by the commit (``worker.aftercommit``); no task enqueues by hand.
 """
 
 import logging
@@ -14,39 +15,38 @@ from flask import current_app
 from app.extensions import db
 from surveys import mail
 from surveys.answers import processing
+from surveys.answers.recording import PROCESS_TASK
+from surveys.kernel.aftercommit import run_after_commit
+from surveys.mail.outbox import DELIVER_BATCH_TASK, DELIVER_TASK
 from worker.app import FlaskBatchTask
 from worker.batching import TRANSIENT_DB, run_batch
-from worker.enqueue import enqueue
 
 log = logging.getLogger(__name__)
 
 # smtplib.SMTPException, refused connections and timeouts are all OSErrors; mail.deliver gives
 # up by itself on the permanent ones.
 TRANSIENT_SMTP = (OSError,)
-BATCH_SIZE = 100
-# Emails per deliver_emails task: one SMTP connection each. Small enough that a dispatch run
-# spreads over the worker processes, large enough that connection set-up hardly counts.
-DELIVERY_BATCH = 50
+PROCESS_BATCH_TASK = "kaiku.process_responses"
+# Responses per process_responses message the sweeper sends.
+SWEEP_BATCH = 100
 
 
 def _settings():
     return current_app.extensions["kaiku_settings"]
 
 
-@shared_task(
-    name="kaiku.process_response", base=FlaskBatchTask, flush_every=100, flush_interval=0.05
-)
+@shared_task(name=PROCESS_TASK, base=FlaskBatchTask, flush_every=100, flush_interval=0.05)
 def process_response(requests) -> int:
     """Analyse and route responses (sentiment, category, rescue task or referral).
 
-    Callers enqueue one message per response, ``process_response.delay(response_id)``; the
+    Recording an answer registers one message per response (``surveys.answers.recording``); the
     worker buffers them (up to 100, or 50 ms) and processes the burst as one batch, which is many
     times faster than a task per response. Eager calls run a batch of one.
     """
     return _process_batch([request.args[0] for request in requests])
 
 
-@shared_task(name="kaiku.process_responses")
+@shared_task(name=PROCESS_BATCH_TASK)
 def process_responses(response_ids: list[int]) -> int:
     """Process a batch of ids in one go (the sweeper's re-enqueue)."""
     return _process_batch(response_ids)
@@ -57,26 +57,25 @@ def _process_batch(response_ids: list[int]) -> int:
 
 
 def _process(response_ids: list[int]) -> int:
-    """Process, commit, then send the emails the new rescue tasks queued."""
+    """Process and commit, which sends the emails the new rescue tasks queued."""
     outcomes = processing.process_responses(db.session, response_ids, _settings())
     db.session.commit()
-    rescue_tasks.deliver_task_emails([o.rescue_task_id for o in outcomes])
     return sum(o.status == "processed" for o in outcomes)
 
 
 @shared_task(name="kaiku.sweep_unprocessed_responses")
 def sweep_unprocessed_responses() -> int:
-    """Re-enqueue responses left unprocessed (a lost message, a dead broker) in batches."""
+    """Offer responses left unprocessed (a lost message, a dead broker) again, in batches."""
     ids = processing.unprocessed_response_ids(db.session, _settings())
-    for start in range(0, len(ids), BATCH_SIZE):
-        process_responses.delay(ids[start : start + BATCH_SIZE])
+    run_after_commit(db.session, PROCESS_BATCH_TASK, ids, batch_size=SWEEP_BATCH)
+    db.session.commit()
     if ids:
         log.warning("sweeper re-enqueued %d unprocessed responses", len(ids))
     return len(ids)
 
 
 @shared_task(
-    name="kaiku.deliver_email",
+    name=DELIVER_TASK,
     bind=True,
     autoretry_for=TRANSIENT_SMTP + TRANSIENT_DB,
     retry_backoff=10,
@@ -98,11 +97,11 @@ def deliver_email(self, outbox_id: int) -> str:
     return status
 
 
-@shared_task(name="kaiku.deliver_emails", bind=True, max_retries=8)
+@shared_task(name=DELIVER_BATCH_TASK, bind=True, max_retries=8)
 def deliver_emails(self, outbox_ids: list[int]) -> dict[str, int]:
     """Hand a batch of outbox emails to SMTP over one connection; returns counts by status.
 
-    The bulk path (dispatch, reminders, the sweeper): enqueue with ``deliver_in_batches``.
+    The bulk path (dispatch, reminders, the sweeper): ``mail.deliver_after_commit(bulk=True)``.
     Rows released after a transient failure are retried, alone, with the same backoff as
     ``deliver_email``; on the last retry they are marked failed.
     """
@@ -129,28 +128,10 @@ def _backoff(retries: int) -> int:
     return get_exponential_backoff_interval(10, retries, 1800, full_jitter=True)
 
 
-def delivery_batches(outbox_ids: list[int]) -> list[list[int]]:
-    """``outbox_ids`` cut into the lists to give ``deliver_emails``, DELIVERY_BATCH each."""
-    ids = list(outbox_ids)
-    return [ids[start : start + DELIVERY_BATCH] for start in range(0, len(ids), DELIVERY_BATCH)]
-
-
-def deliver_in_batches(outbox_ids: list[int]) -> None:
-    """Enqueue ``deliver_emails`` for ``outbox_ids`` in batches, after the commit that made the
-    rows. A broker that does not answer is logged; the sweeper catches up."""
-    for batch in delivery_batches(outbox_ids):
-        enqueue(deliver_emails, batch)
-
-
 @shared_task(name="kaiku.sweep_outbox")
 def sweep_outbox() -> int:
-    """Re-enqueue emails still queued, or claimed by a worker that died, after a while."""
+    """Offer emails still queued, or claimed by a worker that died, again after a while."""
     ids = mail.stalled_outbox_ids(db.session)
+    mail.deliver_after_commit(db.session, ids, bulk=True)
     db.session.commit()
-    deliver_in_batches(ids)
     return len(ids)
-
-
-# The other task modules register with the same Celery app wherever worker.tasks is imported
-# (the worker, the web process's eager calls, the in-process beat of the demo).
-from worker import delivery_tasks, import_tasks, lifecycle_tasks, rescue_tasks  # noqa: E402,F401

@@ -20,8 +20,6 @@ from surveys.customers import imports
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.languages import LANGUAGES
 from surveys.models import CustomerImport
-from worker.enqueue import enqueue
-from worker.import_tasks import import_customers
 
 RECENT_IMPORTS = 20
 # Room for the multipart envelope and the CSRF field around the file itself.
@@ -56,7 +54,7 @@ def imports_page() -> ResponseReturnValue:
 @csrf.exempt  # checked by ImportForm itself, after the size limit is raised (see above)
 @role_required("admin")
 def upload_import() -> ResponseReturnValue:
-    """Store the file as a queued import, enqueue its task after the commit, show its page."""
+    """Store the file as a queued import (the commit sends its task), show its page."""
     limit = current_app.config["IMPORT_MAX_BYTES"]
     too_large = f"The file is larger than the limit of {_size(limit)}."
     if request.content_length is not None and request.content_length > limit + FORM_OVERHEAD_BYTES:
@@ -87,7 +85,6 @@ def upload_import() -> ResponseReturnValue:
         form.file.errors = [exc.message]
         return _upload_page(form, 422)
     db.session.commit()
-    enqueue(import_customers, customer_import.id)
     flash(
         f"Importing {customer_import.total_rows} rows from {customer_import.filename}.", "success"
     )

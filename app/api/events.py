@@ -1,4 +1,5 @@
-"""Lifecycle events: stored once per idempotency key, evaluated by the worker after the commit."""
+"""Lifecycle events: stored once per idempotency key, evaluated by the worker after the commit
+(storing registers the evaluation)."""
 
 from typing import Any
 
@@ -7,8 +8,6 @@ from app.api.lifecycle_schemas import EventCreate
 from app.api.parsing import json_body
 from app.extensions import db
 from surveys.customers.events import record_event
-from worker.enqueue import enqueue
-from worker.lifecycle_tasks import evaluate_event
 
 
 @bp.post("/events")
@@ -30,6 +29,4 @@ def create_event() -> tuple[dict[str, Any], int]:
     )
     answer = {"id": event.id, "status": "accepted", "duplicate": not created}
     db.session.commit()
-    if created:
-        enqueue(evaluate_event, event.id)
     return answer, 202

@@ -21,7 +21,6 @@ from surveys.rescue import actions as rescue_actions
 from surveys.rescue.queue import QueueFilters, filtered_tasks
 from surveys.rescue.report import rescue_report
 from surveys.staff.accounts import find_staff, normalize_email
-from worker.enqueue import enqueue
 
 RESOLUTION_FIELDS = ("outcome", "resolution_note", "resurvey_after_days")
 
@@ -78,9 +77,8 @@ def patch_rescue_task(task_id: int) -> dict[str, Any]:
         rescue_actions.assign(db.session, task, _staff(given["assignee"]), actor=actor)
     if "note" in given:
         rescue_actions.add_note(db.session, task, given["note"], actor=actor)
-    email = None
     if "follow_up" in given:  # before the status: "contacted → resolved" in one request
-        email = rescue_actions.send_follow_up(
+        rescue_actions.send_follow_up(
             db.session,
             task,
             actor=actor,
@@ -92,12 +90,7 @@ def patch_rescue_task(task_id: int) -> dict[str, Any]:
         _change_status(task, given, actor, settings)
     db.session.flush()
     answer = rescue_task_json(task, full=True)
-    outbox_id = email.id if email is not None else None
-    db.session.commit()
-    if outbox_id is not None:
-        from worker.tasks import deliver_email
-
-        enqueue(deliver_email, outbox_id)
+    db.session.commit()  # sends the follow-up, if one was written
     return answer
 
 

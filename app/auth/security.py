@@ -9,13 +9,12 @@ from kombu.utils.url import maybe_sanitize_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import limiter, login_manager
+from app.probes import redis_answers
 
 
 def rate_limit_storage(config: dict) -> str:
     """The limiter's storage URI: ``RATELIMIT_STORAGE_URI`` if set, else ``REDIS_URL`` when a
     Redis server answers there now, else ``memory://``."""
-    from worker.app import redis_answers
-
     if config.get("RATELIMIT_STORAGE_URI"):
         return config["RATELIMIT_STORAGE_URI"]
     redis_url = config["REDIS_URL"]

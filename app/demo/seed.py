@@ -8,7 +8,6 @@ every time, so the demo and its tests see the same story.
 
 import random
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -56,13 +55,13 @@ class DemoSummary:
     response_ids: tuple[int, ...] = field(default=())
 
 
-def seed_demo(
-    session: Session, settings: Settings, *, process: Callable[[int], None]
-) -> DemoSummary:
-    """Create the demo data unless it is there, COMMIT, then ``process(id)`` every response.
+def seed_demo(session: Session, settings: Settings) -> DemoSummary:
+    """Create the demo data unless it is there, and COMMIT.
 
     Idempotent: when the demo surveys exist nothing is written and ``created`` is False.
-    ``process`` runs after the commit (it may enqueue a task whose worker must see the rows).
+    Recording the answers registers their processing, so on the app's session the commit sends
+    it (to the worker, or runs it here when tasks are eager); on a plain session the caller
+    processes ``response_ids`` itself.
     """
     existing = session.scalars(select(Survey.key).where(Survey.key.in_((NPS_KEY, CSAT_KEY))))
     if existing.first() is not None:
@@ -119,9 +118,6 @@ def seed_demo(
             _history(session, rng, response_id, settings)
         response_ids.append(response_id)
     session.commit()
-
-    for response_id in response_ids:
-        process(response_id)
     newcomers = _newcomers(session, settings, now)
     return DemoSummary(
         True,

@@ -1,7 +1,7 @@
 """Rescue pages: the queue, one task with the customer's timeline and its actions, the report.
 
-Views are thin: read the form, call ``surveys.rescue.actions``, commit, then enqueue the emails
-the action queued, and redirect (POST-redirect-GET). A form or domain error renders the task
+Views are thin: read the form, call ``surveys.rescue.actions``, commit (which sends the emails
+the action queued), and redirect (POST-redirect-GET). A form or domain error renders the task
 again with a 4xx status and the error, after a rollback: nothing changed.
 """
 
@@ -32,11 +32,10 @@ from surveys.customers.timeline import customer_timeline
 from surveys.kernel import clock
 from surveys.kernel.actor import Actor
 from surveys.kernel.errors import KaikuError
-from surveys.models import OutboxEmail, RescueTask, StaffUser
+from surveys.models import RescueTask, StaffUser
 from surveys.rescue import actions as rescue_actions
 from surveys.rescue.queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
 from surveys.rescue.report import rescue_report
-from worker.enqueue import enqueue
 
 WORKERS = ("admin", "agent")
 READERS = ("admin", "agent", "analyst")
@@ -219,25 +218,19 @@ def act(
     forms: dict[str, FlaskForm] | None = None,
     anchor: str | None = None,
 ) -> WerkzeugResponse | tuple[str, int]:
-    """Run a domain action, commit, enqueue the task's queued emails, redirect to the task.
+    """Run a domain action, commit (which sends its emails), redirect to the task.
 
     A ``KaikuError`` rolls back and renders the task again with its status (4xx).
     """
     task_id = task.id
     try:
         action()
-        db.session.flush()
-        outbox_ids = _queued_mail(task_id)
         db.session.commit()
     except KaikuError as exc:
         db.session.rollback()
         for form in (forms or {}).values():
             _show_field_errors(form, exc.fields)
         return render_task(load_task(task_id), status=exc.status, error=exc.message, forms=forms)
-    from worker.tasks import deliver_email
-
-    for outbox_id in outbox_ids:
-        enqueue(deliver_email, outbox_id)
     flash(message, "success")
     target = url_for("rescue.task", task_id=task_id)
     return redirect(f"{target}#{anchor}" if anchor else target, code=303)
@@ -253,18 +246,6 @@ def _show_field_errors(form, fields: dict[str, str]) -> None:
         field = getattr(form, _FORM_FIELDS.get(name, name), None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, f"{reason[:1].upper()}{reason[1:]}."]
-
-
-def _queued_mail(task_id: int) -> list[int]:
-    """The task's emails waiting in the outbox (a follow-up, an assignment notice): delivery is
-    idempotent, so enqueueing one that is already on its way sends nothing twice."""
-    return list(
-        db.session.scalars(
-            select(OutboxEmail.id).where(
-                OutboxEmail.rescue_task_id == task_id, OutboxEmail.status == "queued"
-            )
-        )
-    )
 
 
 def render_task(

@@ -2,7 +2,8 @@
 
 A GET never records anything: email security scanners fetch every link, so the link behind an
 email button (``/s/<token>?score=N``) only pre-selects N, and a small script (or the visible
-Send button) posts it. Each POST commits, then enqueues processing, then redirects (303).
+Send button) posts it. Each POST commits (which sends the answer's processing, registered by
+the recording service), then redirects (303).
 """
 
 import re
@@ -28,8 +29,6 @@ from surveys.kernel.errors import ValidationError as ServiceValidationError
 from surveys.kernel.languages import N_, served_language
 from surveys.models import Invitation, Referral, Response
 from surveys.referrals.codes import active_programme, follow_referral, referral_url
-from worker.enqueue import enqueue
-from worker.tasks import process_response
 
 # Token pages: nothing inline, nothing framed, nothing cached.
 TOKEN_PAGE_CSP = (
@@ -121,7 +120,7 @@ def question(token: str) -> ResponseReturnValue:
 @bp.post("/s/<token>")
 @csrf.exempt  # the token in the URL is the secret: see app/respond/forms.py
 def answer(token: str) -> ResponseReturnValue:
-    """Record (or replace) the score, commit, enqueue processing, go on to the comment step."""
+    """Record (or replace) the score, commit (processing follows), go on to the comment step."""
     invitation = _invitation(token)
     form = ScoreForm()
     response_id = None
@@ -134,7 +133,6 @@ def answer(token: str) -> ResponseReturnValue:
         error = _bad_score_message(invitation.survey.kind)
         return _question_page(invitation, token, error=error, status=422)
     db.session.commit()
-    enqueue(process_response, response_id)
     return redirect(url_for("respond.why", token=token), 303)
 
 
@@ -151,12 +149,11 @@ def why(token: str) -> ResponseReturnValue:
     if request.method == "POST":
         if form.validate():
             try:
-                response_id = add_comment(db.session, invitation, form.comment.data or "")
+                add_comment(db.session, invitation, form.comment.data or "")
             except ServiceValidationError:
                 db.session.rollback()
             else:
                 db.session.commit()
-                enqueue(process_response, response_id)
                 return redirect(url_for("respond.thanks", token=token), 303)
         error = gettext("Please keep your comment under 5,000 characters.")
     else:

@@ -7,11 +7,14 @@ from sqlalchemy.orm import Session
 
 from surveys.catalog.scoring import validate_score
 from surveys.kernel import clock
+from surveys.kernel.aftercommit import run_after_commit
 from surveys.kernel.db import dialect_insert
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.models import Invitation, Response
 
 MAX_COMMENT_LENGTH = 5000
+# One message per response: the worker buffers them and processes each burst as one batch.
+PROCESS_TASK = "kaiku.process_response"
 
 
 def record_answer(session: Session, invitation: Invitation, score: int, *, channel: str) -> int:
@@ -20,7 +23,7 @@ def record_answer(session: Session, invitation: Invitation, score: int, *, chann
     One atomic upsert on the invitation's unique key, so any number of concurrent submissions
     leave exactly one response, carrying the last score. A changed answer is marked unprocessed
     (its revision bumped) so the pipeline looks at it again; the invitation is marked answered.
-    Does not commit.
+    Does not commit; registers the response's processing to run after the commit.
 
     :raises InvalidScoreError: the score is not on the survey's scale.
     """
@@ -39,6 +42,7 @@ def record_answer(session: Session, invitation: Invitation, score: int, *, chann
     response_id = session.execute(_answer_statement(dialect), params).scalar_one()
     if dialect != "postgresql" and invitation.status != "answered":
         session.execute(_mark_answered(), {"p_invitation": invitation.id, "p_now": now})
+    run_after_commit(session, PROCESS_TASK, [response_id])
     return response_id
 
 
@@ -90,7 +94,8 @@ def _mark_answered():
 
 
 def add_comment(session: Session, invitation: Invitation, comment: str) -> int:
-    """Attach the respondent's "why" to their response; returns the response id.
+    """Attach the respondent's "why" to their response; returns the response id. Registers the
+    response's processing (again) to run after the commit.
 
     :raises NotFoundError: there is no answer yet to comment on.
     :raises ValidationError: the comment is too long.
@@ -114,6 +119,7 @@ def add_comment(session: Session, invitation: Invitation, comment: str) -> int:
             processed_at=None,
         )
     )
+    run_after_commit(session, PROCESS_TASK, [response_id])
     return response_id
 
 

@@ -1,7 +1,8 @@
 """Lifecycle events from integrators: stored once per idempotency key, then evaluated once.
 
-Storing (``record_event``) happens in the request; evaluation runs in the worker after the
-commit (``surveys.lifecycle.evaluation``), and a sweeper catches events whose message was lost.
+Storing (``record_event``) happens in the request and registers evaluation, which runs in the
+worker after the commit (``surveys.lifecycle.evaluation``); a sweeper catches events whose
+message was lost.
 """
 
 import json
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from surveys.customers.records import upsert_customer
 from surveys.kernel import clock
+from surveys.kernel.aftercommit import run_after_commit
 from surveys.kernel.db import insert_ignore
 from surveys.kernel.errors import ConflictError, KaikuError, ValidationError
 from surveys.models import Event
@@ -28,6 +30,8 @@ MAX_PROPERTIES_DEPTH = 5
 MAX_FUTURE = timedelta(hours=1)
 # Earlier than this is a bug upstream (a zero timestamp, a year typed as 0025), not a backfill.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+# One message per event: the worker buffers them and evaluates each burst as one batch.
+EVALUATE_TASK = "kaiku.evaluate_event"
 
 
 def check_name(name: Any) -> str:
@@ -102,7 +106,8 @@ def record_event(
 
     ``customer`` is {"external_id": ..., other customer fields}. With an idempotency key already
     stored, returns that event and False and changes nothing, also when two calls race.
-    ``occurred_at`` defaults to now. Flushes; the caller commits, then enqueues evaluation.
+    ``occurred_at`` defaults to now. Flushes; a new event's evaluation is registered to run after
+    the caller's commit.
 
     :raises ValidationError: a bad value, every offending field named ("customer.email").
     :raises ConflictError: the key was used for an event of another customer or name.
@@ -129,6 +134,7 @@ def record_event(
     )
     if event_id is None:  # another call with this key committed first
         return _same_event(_by_key(session, key), external_id, values["name"]), False
+    run_after_commit(session, EVALUATE_TASK, [event_id])
     return session.get(Event, event_id), True
 
 

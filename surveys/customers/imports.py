@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from surveys.customers.records import scalar_from_text, upsert_customer
 from surveys.kernel import clock
+from surveys.kernel.aftercommit import run_after_commit
 from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
 from surveys.models import Customer, CustomerImport, StaffUser
 
@@ -40,6 +41,7 @@ SNAPSHOT_FIELDS = ("email", "name", "locale", "timezone", "stage", "unsubscribed
 MAX_STORED_ERRORS = 1000
 MAX_FILENAME_LENGTH = 255
 BATCH_SIZE = 200
+IMPORT_TASK = "kaiku.import_customers"
 TRUE_WORDS = frozenset({"true", "yes", "1", "kyllä"})
 FALSE_WORDS = frozenset({"false", "no", "0", "ei"})
 
@@ -55,8 +57,8 @@ def create_import(
 ) -> CustomerImport:
     """Check the file's encoding and header, count its rows and store it as a queued import.
 
-    The rows themselves are checked when the import runs (``run_batch``). Flushes; the caller
-    commits, then enqueues ``kaiku.import_customers`` with the import's id.
+    The rows themselves are checked when the import runs (``run_batch``). Flushes; registers
+    ``kaiku.import_customers`` with the import's id to run after the caller's commit.
 
     :raises ValidationError: not UTF-8 text, no header, no external_id column, a column named
         twice or not at all, or no rows.
@@ -80,6 +82,7 @@ def create_import(
     )
     session.add(customer_import)
     session.flush()
+    run_after_commit(session, IMPORT_TASK, [customer_import.id])
     return customer_import
 
 

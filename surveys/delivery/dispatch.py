@@ -21,12 +21,13 @@ from surveys.delivery.scheduling import expiry
 from surveys.kernel import clock
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.settings import Settings
+from surveys.mail.outbox import deliver_after_commit
 from surveys.models import Customer, Invitation, OutboxEmail, Survey
 
 
 @dataclass
 class Dispatched:
-    """What one batch did; ``outbox_ids`` are to be enqueued for delivery after the commit."""
+    """What one batch did; the delivery of ``outbox_ids`` is registered for after the commit."""
 
     claimed: int = 0
     outbox_ids: list[int] = field(default_factory=list)
@@ -43,8 +44,8 @@ def dispatch_due(
     "queued"), make its link available (link channel, "pending"), skip it for good (also when it
     expired before it could go out), or postpone it (quiet hours) with the reason recorded.
 
-    Flushes, does not commit: the caller commits (which releases the claims), then enqueues
-    ``deliver_emails`` for ``outbox_ids``, in batches.
+    Flushes, does not commit: the caller commits, which releases the claims and sends the
+    emails' delivery (registered here in ``deliver_emails`` batches).
     """
     now = now or clock.now()
     claimed = _claim(
@@ -103,6 +104,7 @@ def dispatch_due(
     session.add_all(emails)
     session.flush()
     result.outbox_ids = [email.id for email in emails]
+    deliver_after_commit(session, result.outbox_ids, bulk=True)
     return result
 
 
@@ -118,9 +120,9 @@ def remind_due(
     ``reminder_days`` have passed since sending, for customers still eligible; records
     ``reminded_at``. In quiet hours a reminder simply waits for a later run.
 
-    Takes up to ``limit`` candidates with ids above ``after_id``; returns the outbox ids to
-    enqueue after the commit, and the last candidate id (None: no more candidates), so the
-    caller can walk past ones held by quiet hours. Flushes, does not commit.
+    Takes up to ``limit`` candidates with ids above ``after_id``; returns the outbox ids (their
+    delivery is registered for after the commit) and the last candidate id (None: no more
+    candidates), so the caller can walk past ones held by quiet hours. Flushes, does not commit.
     """
     now = now or clock.now()
     limit = limit or settings.dispatch_batch_size
@@ -166,7 +168,9 @@ def remind_due(
         invitation.reminded_at = now
     session.add_all(emails)
     session.flush()
-    return [email.id for email in emails], max(inv.id for inv in candidates)
+    outbox_ids = [email.id for email in emails]
+    deliver_after_commit(session, outbox_ids, bulk=True)
+    return outbox_ids, max(inv.id for inv in candidates)
 
 
 def expire_overdue(session: Session, *, now: datetime | None = None) -> int:

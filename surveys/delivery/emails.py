@@ -12,6 +12,7 @@ from surveys.delivery.invitations import NewInvitation, answer_url
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.kernel.languages import served_language, translations
 from surveys.kernel.settings import Settings
+from surveys.mail.outbox import deliver_after_commit
 from surveys.mail.render import email_env, greeting, new_message_id, valid_address
 from surveys.models import Invitation, OutboxEmail
 
@@ -80,8 +81,8 @@ def queue_invitation_email(
     """Render the invitation email and add it to the outbox; the invitation becomes "queued".
 
     The email must be composed now: its links carry the raw token, which exists only in
-    ``new_invitation``. Flushes, does not commit; the caller commits, then enqueues
-    ``deliver_email(outbox.id)``.
+    ``new_invitation``. Flushes, does not commit; its delivery is registered for after the
+    caller's commit.
 
     :raises ValidationError: the customer unsubscribed, or has no (valid) email address.
     :raises ConflictError: the invitation was already queued, sent, answered or expired.
@@ -96,6 +97,7 @@ def queue_invitation_email(
     session.add(outbox)
     invitation.status = "queued"
     session.flush()
+    deliver_after_commit(session, [outbox.id])
     return outbox
 
 
@@ -104,7 +106,7 @@ def queue_reminder_email(
 ) -> OutboxEmail:
     """Add the one reminder of a sent, unanswered invitation to the outbox: the same link and
     headers, the reminder's words, in the customer's language. Flushes, does not commit; the
-    caller records ``reminded_at``, commits, then enqueues ``deliver_email(outbox.id)``.
+    caller records ``reminded_at`` and commits, which sends it (delivery is registered here).
 
     :raises ValidationError: the customer unsubscribed, or has no (valid) email address.
     :raises ConflictError: the invitation is not "sent" (answered, expired, never sent).
@@ -118,6 +120,7 @@ def queue_reminder_email(
     outbox = outbox_email(invitation, token, settings, kind="reminder")
     session.add(outbox)
     session.flush()
+    deliver_after_commit(session, [outbox.id])
     return outbox
 
 

@@ -73,8 +73,8 @@ def invite_by_email(
     session: Session, survey: Survey, customer: Customer, settings: Settings, *, at: datetime
 ) -> tuple[Invitation, OutboxEmail | None]:
     """Invite ``customer`` to ``survey`` by email as of ``at`` (aware), the way every send is
-    decided: ``schedule_invitation`` with the windows and quiet hours. Flushes; the caller
-    commits, then enqueues ``deliver_email`` for the returned outbox email, if any.
+    decided: ``schedule_invitation`` with the windows and quiet hours. Flushes; the caller's
+    commit sends the returned outbox email, if any (its delivery is registered).
 
     Returns the invitation and its outbox email: "queued" with the email when it may go out
     now; "scheduled" for the next allowed minute (quiet hours; the dispatcher sends it) or

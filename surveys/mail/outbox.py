@@ -17,14 +17,30 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from surveys.kernel import clock
+from surveys.kernel.aftercommit import run_after_commit
 from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpConnection, SmtpSettings, is_permanent
 from surveys.models import Customer, Invitation, OutboxEmail, UTCDateTime
 
 log = logging.getLogger(__name__)
 
+DELIVER_TASK = "kaiku.deliver_email"
+DELIVER_BATCH_TASK = "kaiku.deliver_emails"
+# Emails per deliver_emails message: one SMTP connection each. Small enough that a dispatch run
+# spreads over the worker processes, large enough that connection set-up hardly counts.
+DELIVERY_BATCH = 50
 CLAIMABLE = ("queued", "failed")
 MAX_ERROR_LENGTH = 2000
 _LAST_TOUCHED = func.coalesce(OutboxEmail.claimed_at, OutboxEmail.created_at, type_=UTCDateTime())
+
+
+def deliver_after_commit(session: Session, outbox_ids: list[int], *, bulk: bool = False) -> None:
+    """Register delivery of these outbox rows for after the commit: one ``deliver_email``
+    message each (a single email: a follow-up, a notice), or with ``bulk`` ``deliver_emails``
+    messages of DELIVERY_BATCH rows (dispatch, reminders, the sweeper)."""
+    if bulk:
+        run_after_commit(session, DELIVER_BATCH_TASK, outbox_ids, batch_size=DELIVERY_BATCH)
+    else:
+        run_after_commit(session, DELIVER_TASK, outbox_ids)
 
 
 def build_message(outbox: OutboxEmail) -> EmailMessage:

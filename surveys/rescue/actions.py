@@ -23,7 +23,8 @@ A follow-up is a personal service email answering the customer's own feedback, n
 it goes to customers who unsubscribed from surveys too (their unsubscribe link says "surveys"),
 carries no List-Unsubscribe, and is refused for an address that bounced.
 
-Services flush; the caller commits and then enqueues ``deliver_email`` for an email returned.
+Services flush; the caller commits, which sends an email queued here (its delivery is
+registered with it).
 """
 
 from typing import Any
@@ -192,8 +193,7 @@ def send_follow_up(
 
     The task moves to contacted (first contact and SLA recorded the first time) and, if no one
     had it, is assigned to the person acting. An API key's email goes out on behalf of the
-    task's assignee: replies reach a person. The caller commits, then enqueues
-    ``deliver_email``.
+    task's assignee: replies reach a person. The caller's commit sends it.
 
     :raises ForbiddenError: ``actor`` may only read.
     :raises ValidationError: an empty or multi-line subject, an empty or too long body, or a

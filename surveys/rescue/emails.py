@@ -2,9 +2,10 @@
 task for its assignee, the overdue list for admins).
 
 Rendered with the same Jinja environment as the invitation (HTML autoescaped, undefined
-variables are errors) and added to the outbox with ``rescue_task_id``; the caller commits, then
-enqueues ``deliver_email`` for each. The customer's follow-up is in their language (greeting and
-footer, from the catalogs; the body is the agent's own words); staff emails are in English.
+variables are errors) and added to the outbox with ``rescue_task_id``, each with its own
+``deliver_email`` registered for after the caller's commit. The customer's follow-up is in their
+language (greeting and footer, from the catalogs; the body is the agent's own words); staff
+emails are in English.
 """
 
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.languages import DEFAULT_LANGUAGE, served_language
 from surveys.kernel.settings import Settings
+from surveys.mail.outbox import deliver_after_commit
 from surveys.mail.render import email_env, greeting, new_message_id, valid_address
 from surveys.models import OutboxEmail, RescueTask, StaffUser
 
@@ -171,4 +173,5 @@ def _add(
     )
     session.add(outbox)
     session.flush()
+    deliver_after_commit(session, [outbox.id])
     return outbox

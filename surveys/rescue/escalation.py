@@ -48,7 +48,7 @@ def overdue_unescalated(session: Session, now=None, *, lock: bool = False) -> li
 def escalate_overdue(session: Session, settings: Settings) -> list[int]:
     """Escalate every overdue task not escalated yet; returns the ids of the emails queued.
 
-    Flushes; the caller commits, then enqueues ``deliver_email`` for each id.
+    Flushes; the caller's commit sends the emails (their delivery is registered).
     """
     now = clock.now()
     tasks = overdue_unescalated(session, now, lock=True)

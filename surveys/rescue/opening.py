@@ -19,12 +19,11 @@ Rules for a new task:
 - its history starts with "created" and, when assigned, "assigned" (by Kaiku: the system actor).
 - a new high-priority task with an assignee queues a "task_assigned" email to them, and so does
   an unresolved task raised to high by a negative comment that came after the score; the
-  caller commits, then enqueues delivery of ``queued_task_emails(...)``.
+  caller's commit sends it (its delivery is registered with it).
 """
 
 import heapq
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,7 +39,6 @@ from surveys.models import (
     Customer,
     Event,
     Invitation,
-    OutboxEmail,
     RescueTask,
     RescueTaskEvent,
     Response,
@@ -92,26 +90,6 @@ def open_rescue_tasks(
         session.execute(
             select(RescueTask.response_id, RescueTask.id).where(RescueTask.response_id.in_(ids))
         ).all()
-    )
-
-
-def queued_task_emails(session: Session, task_ids: Iterable[int | None]) -> list[int]:
-    """Ids of "task_assigned" emails about these tasks still waiting in the outbox: what a
-    caller enqueues for delivery after its commit (delivery sends each once, so enqueueing one
-    twice is harmless)."""
-    ids = [task_id for task_id in task_ids if task_id is not None]
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(OutboxEmail.id)
-            .where(
-                OutboxEmail.rescue_task_id.in_(ids),
-                OutboxEmail.kind == "task_assigned",
-                OutboxEmail.status == "queued",
-            )
-            .order_by(OutboxEmail.id)
-        )
     )
 
 

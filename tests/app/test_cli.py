@@ -172,9 +172,9 @@ def test_run_demo_with_redis_starts_a_worker_with_beat_and_stops_it(app, cli, mo
             return self.returncode
 
     monkeypatch.setattr("subprocess.Popen", FakeWorker)
-    monkeypatch.setattr("worker.app.redis_answers", lambda url, timeout=0.5: True)
-    monkeypatch.setattr("worker.enqueue.enqueue", lambda task, *ids: enqueued.append(ids))
+    monkeypatch.setattr("app.cli.redis_answers", lambda url, timeout=0.5: True)
     celery_app = app.extensions["celery"]
+    monkeypatch.setattr(celery_app, "send_task", lambda name, args, **_: enqueued.append(name))
     eager = celery_app.conf.task_always_eager
     try:
         result = cli.invoke(args=["run-demo"])
@@ -187,6 +187,7 @@ def test_run_demo_with_redis_starts_a_worker_with_beat_and_stops_it(app, cli, mo
     ((command, worker),) = started
     assert command[1:7] == ["-m", "celery", "-A", "worker", "worker", "-B"]
     assert command[command.index("--schedule") + 1].endswith("instance/celerybeat-schedule")
-    assert sent_to_broker and len(enqueued) > 30  # the seeded answers wait for the worker
+    # the seeded answers wait for the worker
+    assert sent_to_broker and enqueued.count("kaiku.process_response") > 30
     assert served
     assert worker.returncode == -15  # terminated when the server stopped

@@ -12,6 +12,7 @@ from surveys.delivery.bounces import record_bounce
 from surveys.delivery.invitations import answer_url, invitation_token
 from surveys.delivery.triggers import evaluate_events
 from surveys.models import Invitation, OutboxEmail
+from tests.conftest import record_sent_tasks
 from tests.factories import make_customer, make_survey
 from tests.factories_delivery import Clock, make_event, make_rule, utc
 from worker.delivery_tasks import dispatch_due_invitations, remind_and_expire_invitations
@@ -330,13 +331,13 @@ def test_a_reminder_waits_out_the_customers_quiet_hours(session, settings, clock
     assert remind()["reminded"] == 1
 
 
-def test_a_queued_reminder_is_not_sent_once_the_address_bounced(session, settings, clock):
+def test_a_queued_reminder_is_not_sent_once_the_address_bounced(app, session, settings, clock):
     from worker.tasks import deliver_email
 
     _, invitation = sent_invitation(session, settings, clock, email="x@example.com")
     clock.advance(days=3)
     with pytest.MonkeyPatch.context() as patch:  # queue it, but deliver only later
-        patch.setattr("worker.delivery_tasks.enqueue", lambda task, *args: None)
+        record_sent_tasks(app, patch)
         remind()
     record_bounce(session, "x@example.com")
     session.commit()

@@ -6,8 +6,6 @@ import threading
 import pytest
 from sqlalchemy import select
 
-import worker.app
-import worker.enqueue
 from app import cli as kaiku_cli
 from surveys.models import Customer, CustomerImport
 from worker.import_tasks import import_customers
@@ -17,18 +15,20 @@ CSV = "external_id,email\nc1,a@example.com\nc2,b@example.com\n"
 
 @pytest.fixture
 def worker_answers(app, engine, monkeypatch):
-    """A broker and a worker that answer; ``enqueue`` is replaced by each test."""
+    """A broker and a worker that answer; ``send_task`` is replaced by each test."""
     monkeypatch.setitem(app.extensions["celery"].conf, "task_always_eager", False)
-    monkeypatch.setattr(worker.app, "redis_answers", lambda url: True)
+    monkeypatch.setattr(kaiku_cli, "redis_answers", lambda url: True)
     monkeypatch.setattr(kaiku_cli, "_worker_answers", lambda celery_app: True)
     return app.test_cli_runner()
 
 
 def test_an_import_no_worker_starts_runs_in_this_process(
-    worker_answers, session, tmp_path, monkeypatch
+    app, worker_answers, session, tmp_path, monkeypatch
 ):
     lost: list[tuple] = []
-    monkeypatch.setattr(worker.enqueue, "enqueue", lambda task, *args: lost.append(args))
+    monkeypatch.setattr(
+        app.extensions["celery"], "send_task", lambda name, args, **_: lost.append((name, args))
+    )
     monkeypatch.setattr(kaiku_cli, "IMPORT_PICKUP_SECONDS", 0.5)
     path = tmp_path / "customers.csv"
     path.write_text(CSV, encoding="utf-8")
@@ -38,7 +38,7 @@ def test_an_import_no_worker_starts_runs_in_this_process(
     assert result.exit_code == 0, result.output
     assert "on the Celery worker at" in result.output
     imported = session.scalars(select(CustomerImport)).one()
-    assert lost == [(imported.id,)]  # it was queued, and nobody took it
+    assert lost == [("kaiku.import_customers", (imported.id,))]  # queued, and nobody took it
     assert (
         f"No Celery worker started import {imported.id} within 0.5 s; "
         "running it in this process instead." in result.output
@@ -49,16 +49,17 @@ def test_an_import_no_worker_starts_runs_in_this_process(
 
 
 def test_a_worker_that_starts_the_import_in_time_keeps_it(
-    worker_answers, session, tmp_path, monkeypatch
+    app, worker_answers, session, tmp_path, monkeypatch
 ):
     started: list[threading.Timer] = []
 
-    def slow_worker(task, *args):  # starts the task a moment later, as a worker would
+    def slow_worker(name, args, **_):  # starts the task a moment later, as a worker would
+        assert name == import_customers.name
         timer = threading.Timer(0.3, lambda: import_customers.apply(args=args))
         timer.start()
         started.append(timer)
 
-    monkeypatch.setattr(worker.enqueue, "enqueue", slow_worker)
+    monkeypatch.setattr(app.extensions["celery"], "send_task", slow_worker)
     monkeypatch.setattr(kaiku_cli, "IMPORT_PICKUP_SECONDS", 10.0)
     path = tmp_path / "customers.csv"
     path.write_text(CSV, encoding="utf-8")

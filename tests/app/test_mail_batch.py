@@ -17,7 +17,7 @@ from surveys.mail import SmtpSettings, deliver_batch
 from surveys.models import Customer, Invitation, OutboxEmail
 from tests.factories import make_invitation, make_survey
 from tests.servers import free_port
-from worker.tasks import deliver_emails, delivery_batches, sweep_outbox
+from worker.tasks import deliver_emails, sweep_outbox
 
 
 class Sink:
@@ -329,18 +329,12 @@ def test_the_batch_task_delivers_what_a_retry_finds_the_server_back_for(
     assert [row.attempts for row in rows(session, emails)] == [2] * 3
 
 
-def test_dispatch_and_the_sweeper_enqueue_batches(session, settings, monkeypatch):
-    assert delivery_batches(list(range(1, 121))) == [
-        list(range(1, 51)),
-        list(range(51, 101)),
-        list(range(101, 121)),
-    ]
-    assert delivery_batches([]) == []
+def test_the_sweeper_offers_stalled_emails_again_in_one_batch(
+    session, settings, monkeypatch, sent_tasks
+):
     emails = queued_emails(session, settings, 3)
-    enqueued = []
-    monkeypatch.setattr("worker.tasks.enqueue", lambda task, *args: enqueued.append((task, args)))
     monkeypatch.setattr("surveys.mail.stalled_outbox_ids", lambda session_: [e.id for e in emails])
 
-    assert sweep_outbox.delay().get() == 3
+    assert sweep_outbox.apply().get() == 3
 
-    assert enqueued == [(deliver_emails, ([e.id for e in emails],))]
+    assert sent_tasks == [("kaiku.deliver_emails", ([e.id for e in emails],))]

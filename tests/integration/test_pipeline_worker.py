@@ -6,10 +6,13 @@ from datetime import timedelta
 import requests
 from sqlalchemy import select, update
 
-from surveys.answers.recording import record_answer
+from app.extensions import db
+from surveys.answers.recording import add_comment, record_answer
 from surveys.kernel import clock
-from surveys.models import Referral, RescueTask, Response
+from surveys.kernel.aftercommit import pending_messages
+from surveys.models import Invitation, OutboxEmail, Referral, RescueTask, Response
 from tests.factories import make_invitation, make_programme
+from tests.factories_rescue import make_staff
 from tests.integration.conftest import wait_for
 from worker import tasks
 
@@ -81,3 +84,27 @@ def test_sweeper_processes_an_answer_whose_message_was_lost(live, live_worker, s
 
     task = wait_for(lambda: _one(session, select(RescueTask)))
     assert task.response_id == response_id
+
+
+def test_a_registration_committed_on_the_app_session_reaches_the_worker(
+    live, live_worker, session, settings
+):
+    """Recording an answer on ``db.session`` registers its processing; the commit sends it by
+    name to the worker, whose own commit sends the urgent task's email to delivery."""
+    agent = make_staff(session, "agent")
+    new = make_invitation(session, settings)
+    session.commit()
+    with live.app_context():
+        invitation = db.session.get(Invitation, new.invitation.id)
+        response_id = record_answer(db.session, invitation, 1, channel="email")
+        add_comment(db.session, invitation, "Terrible, awful support, the worst")
+        assert pending_messages(db.session) == [("kaiku.process_response", (response_id,))]
+        db.session.commit()
+        assert pending_messages(db.session) == []
+
+    task = wait_for(lambda: _one(session, select(RescueTask)))
+    assert task.response_id == response_id and task.assignee_id == agent.id
+    email = wait_for(
+        lambda: _one(session, select(OutboxEmail).where(OutboxEmail.status == "logged"))
+    )
+    assert (email.kind, email.to_address) == ("task_assigned", agent.email)
