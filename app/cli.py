@@ -169,12 +169,13 @@ def _or_fail(call: Callable):
 
 
 def _seed(*, show_admin: bool = True):
-    """Seed the demo on ``db.session``: its commit sends the answers' processing."""
+    """Seed the demo on ``db.session`` and commit, which sends the answers' processing."""
     from app.demo.seed import seed_demo
 
     settings = current_app.extensions["kaiku_settings"]
     try:
         summary = seed_demo(db.session, settings)
+        db.session.commit()  # sends the answers' processing
     except (OperationalError, ProgrammingError) as exc:  # no tables yet, or no database
         db.session.rollback()
         raise click.ClickException(

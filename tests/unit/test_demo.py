@@ -30,6 +30,7 @@ def seeded(session, settings):
     clock.set_source(lambda: evening)
     summary = seed_demo(session, settings)
     assert summary.created
+    session.commit()  # as the CLI does
     # What the worker does with the processing the seed's commit sends (a plain session sends
     # nothing: the test stands in for the worker).
     process_responses(session, list(summary.response_ids), settings)
@@ -108,6 +109,16 @@ def test_some_invitations_stay_unanswered_and_open(session, seeded):
 def test_demo_admin_can_sign_in_with_the_returned_password(session, seeded):
     assert seeded.admin_email == ADMIN_EMAIL
     assert authenticate(session, ADMIN_EMAIL, seeded.admin_password) is not None
+
+
+def test_the_seed_only_adds_and_flushes_the_caller_commits(session, settings):
+    summary = seed_demo(session, settings)
+    assert summary.created and session.scalar(select(func.count(Survey.id))) == 2
+
+    session.rollback()
+
+    assert session.scalar(select(func.count(Survey.id))) == 0
+    assert session.scalar(select(func.count(Customer.id))) == 0
 
 
 def test_seeding_again_changes_nothing(session, settings, seeded):
