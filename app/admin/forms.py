@@ -32,6 +32,7 @@ from surveys.catalog.definitions import (
 )
 from surveys.catalog.rules import MAX_DELAY_MINUTES, MAX_FILTERS
 from surveys.customers.records import scalar_from_text
+from surveys.kernel.errors import ValidationError
 from surveys.kernel.languages import LANGUAGES, Language
 
 KIND_CHOICES = [
@@ -252,3 +253,18 @@ def field_attrs(field: Any, hint: str | None, extra: dict[str, Any]) -> dict[str
     if field.errors:
         attrs["aria_invalid"] = "true"
     return attrs
+
+
+def show_errors(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
+    """Put a service's field errors on the form's fields (``names`` maps service names to form
+    field names); errors without a matching field are shown at the top of the form."""
+    names = names or {}
+    for name, why in exc.fields.items():
+        target = names.get(name, name)
+        field = form._fields.get(target)
+        if field is not None:
+            field.errors = [*field.errors, why] if isinstance(field.errors, list) else [why]
+        else:
+            form.form_errors.append(f"{name}: {why}")
+    if not exc.fields:
+        form.form_errors.append(exc.message)

@@ -8,8 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from app.admin import bp
-from app.admin.forms import ConfirmForm, RuleForm
-from app.admin.surveys import show_errors
+from app.admin.forms import ConfirmForm, RuleForm, show_errors
 from app.auth.decorators import role_required
 from app.extensions import db
 from surveys.catalog import definitions as catalog

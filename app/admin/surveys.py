@@ -14,6 +14,7 @@ from app.admin.forms import (
     ConfirmForm,
     SurveyForm,
     field_attrs,
+    show_errors,
     survey_texts_data,
 )
 from app.auth.decorators import role_required
@@ -21,22 +22,6 @@ from app.extensions import db
 from surveys.catalog import definitions as catalog
 from surveys.catalog.rules import describe_filter
 from surveys.kernel.errors import ValidationError
-
-
-def show_errors(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
-    """Put a service's field errors on the form's fields (``names`` maps service names to form
-    field names); errors without a matching field are shown at the top of the form."""
-    names = names or {}
-    for name, why in exc.fields.items():
-        target = names.get(name, name)
-        field = form._fields.get(target)
-        if field is not None:
-            field.errors = [*field.errors, why] if isinstance(field.errors, list) else [why]
-        else:
-            form.form_errors.append(f"{name}: {why}")
-    if not exc.fields:
-        form.form_errors.append(exc.message)
-
 
 # A global, not a context variable: imported macros (admin/_macros.html) see only globals.
 bp.add_app_template_global(field_attrs, "admin_field_attrs")
@@ -140,6 +125,3 @@ def _set_active(survey_id: int, active: bool) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("admin.surveys"), 303)
-
-
-from app.admin import previews, rules  # noqa: E402,F401  (their routes hang off a survey)
