@@ -4,8 +4,8 @@ live app, with a real worker: what the person who clicked a button in the email 
 from sqlalchemy import select
 
 from surveys.models import Response
-from tests.factories import make_invitation, make_programme
-from tests.integration.conftest import wait_for
+from tests.factories.surveys import make_invitation, make_programme
+from tests.live import wait_for
 from tests.servers import ARTIFACTS
 
 

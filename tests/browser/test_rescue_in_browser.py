@@ -16,8 +16,9 @@ from werkzeug.serving import make_server
 from app import create_app
 from surveys.models import OutboxEmail, RescueNote, RescueTask
 from tests.conftest import use_celery_of
-from tests.factories_rescue_pages import PASSWORD, make_staff, make_task
-from tests.integration.conftest import wait_for, worker_env
+from tests.factories.rescue import make_task
+from tests.factories.staff import PASSWORD, make_staff
+from tests.live import wait_for, worker_env
 from tests.servers import ARTIFACTS, celery_worker, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]
@@ -97,7 +98,7 @@ def test_agent_works_a_task_from_queue_to_resolution(
     rescue, rescue_server, mail_worker, inbox, browser, session
 ):
     settings = rescue.extensions["kaiku_settings"]
-    agent = make_staff(session, "aino@example.com", "agent", name="Aino Agent")
+    agent = make_staff(session, "agent", email="aino@example.com", name="Aino Agent")
     task = make_task(
         session,
         settings,
@@ -189,7 +190,7 @@ def test_agent_works_a_task_from_queue_to_resolution(
 
 def test_queue_and_task_fit_a_phone_screen(rescue, rescue_server, browser, session):
     settings = rescue.extensions["kaiku_settings"]
-    agent = make_staff(session, "aino@example.com", "agent", name="Aino Agent")
+    agent = make_staff(session, "agent", email="aino@example.com", name="Aino Agent")
     task = make_task(
         session, settings, assignee=agent, comment="Slow support, " * 30, name="Long Name Oy"
     )

@@ -8,8 +8,8 @@ import pytest
 from surveys.delivery.eligibility import decide, quiet_decision
 from surveys.delivery.invitations import create_invitation
 from surveys.kernel.settings import Settings
-from tests.factories import make_customer, make_survey
-from tests.factories_delivery import utc
+from tests.factories.clock import utc
+from tests.factories.surveys import make_customer, make_survey
 
 HELSINKI = "Europe/Helsinki"
 NIGHTS = Settings()  # 21:00–08:00, global window 90 days

@@ -10,7 +10,7 @@ from surveys.delivery.emails import queue_invitation_email
 from surveys.delivery.invitations import answer_url, find_invitation
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import OutboxEmail
-from tests.factories import make_invitation, make_survey
+from tests.factories.surveys import make_invitation, make_survey
 
 
 class Links(HTMLParser):

@@ -10,7 +10,7 @@ from surveys.answers.processing import process_response, unprocessed_response_id
 from surveys.answers.recording import add_comment, record_answer
 from surveys.kernel import clock
 from surveys.models import Referral, RescueTask, Response
-from tests.factories import make_invitation, make_programme, make_survey
+from tests.factories.surveys import make_invitation, make_programme, make_survey
 
 
 def answer(session, settings, score, comment=None, survey=None, **customer):

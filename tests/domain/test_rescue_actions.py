@@ -16,7 +16,9 @@ from surveys.rescue.actions import (
     change_status,
     send_follow_up,
 )
-from tests.factories_rescue import T0, answer, at, make_staff, task_of
+from tests.factories.clock import T0, at
+from tests.factories.rescue import answer, task_of
+from tests.factories.staff import make_staff
 from tests.servers import free_port, smtp_servers
 
 STATUSES = ("open", "in_progress", "contacted", "resolved")

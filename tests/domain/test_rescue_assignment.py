@@ -17,9 +17,10 @@ from surveys.models import (
     Response,
 )
 from surveys.rescue.opening import queued_task_emails
-from tests.factories import make_survey
-from tests.factories_rescue import T0, answer, at, make_staff, task_of
-from worker.tasks import process_response
+from tests.factories.clock import T0, at
+from tests.factories.rescue import answer, task_of
+from tests.factories.staff import make_staff
+from tests.factories.surveys import make_survey
 
 NEGATIVE = "Terrible, awful support, the worst"
 
@@ -248,12 +249,3 @@ def test_a_task_raised_to_high_by_a_later_comment_emails_its_assignee(session, s
         task.id,
     )
     assert queued_task_emails(session, [task.id]) == [email.id]
-
-
-def test_the_worker_delivers_the_assignment_email(session, settings):
-    make_staff(session, "agent")
-    session.commit()
-    response_id = answer(session, settings, comment=NEGATIVE, process=False)
-    process_response.delay(response_id)
-    [email] = session.scalars(select(OutboxEmail).execution_options(populate_existing=True)).all()
-    assert email.status == "logged"

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from surveys.models import OutboxEmail, RescueTask
+from surveys.models import OutboxEmail
 from surveys.rescue.actions import change_status
 from surveys.rescue.escalation import escalate_overdue
-from tests.factories_rescue import T0, answer, at, make_staff, task_of
-from worker.rescue_tasks import escalate_overdue_rescue_tasks
+from tests.factories.clock import T0, at
+from tests.factories.rescue import answer, task_of
+from tests.factories.staff import make_staff
 
 
 def emails(session):
@@ -70,21 +71,3 @@ def test_escalation_without_admins_still_flags(session, settings):
     assert escalate_overdue(session, settings) == []
     session.commit()
     assert task_of(session, task.response_id).escalated_at is not None
-
-
-def test_the_periodic_task_commits_and_delivers(session, settings):
-    make_staff(session, "admin")
-    session.commit()
-    at(T0)
-    answer(session, settings, score=1)
-    answer(session, settings, score=2)
-    at(T0 + timedelta(days=2))
-
-    assert escalate_overdue_rescue_tasks.delay().get() == 1
-
-    [email] = emails(session)
-    session.refresh(email)
-    assert email.status == "logged"  # eager delivery without SMTP
-    assert email.subject == "2 rescue tasks are overdue"
-    assert all(t.escalated_at for t in session.scalars(select(RescueTask)))
-    assert escalate_overdue_rescue_tasks.delay().get() == 0

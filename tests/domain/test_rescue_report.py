@@ -8,8 +8,10 @@ from surveys.kernel.errors import ValidationError
 from surveys.models import RescueTask
 from surveys.rescue.actions import change_status
 from surveys.rescue.report import rescue_report
-from tests.factories import make_survey
-from tests.factories_rescue import T0, answer, at, make_staff, task_of
+from tests.factories.clock import T0, at
+from tests.factories.rescue import answer, task_of
+from tests.factories.staff import make_staff
+from tests.factories.surveys import make_survey
 
 
 def test_an_empty_report(session):

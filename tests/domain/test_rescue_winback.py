@@ -11,8 +11,10 @@ from surveys.delivery.invitations import create_invitation
 from surveys.models import Customer, Event, StageChange
 from surveys.rescue.actions import change_status
 from surveys.rescue.winback import on_events
-from tests.factories import make_survey
-from tests.factories_rescue import T0, answer, at, make_staff, task_of
+from tests.factories.clock import T0, at
+from tests.factories.rescue import answer, task_of
+from tests.factories.staff import make_staff
+from tests.factories.surveys import make_survey
 
 
 @pytest.fixture

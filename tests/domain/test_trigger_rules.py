@@ -18,7 +18,7 @@ from surveys.customers.records import scalar_from_text
 from surveys.delivery.triggers import evaluate_events
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.models import TriggerRule
-from tests.factories import make_survey
+from tests.factories.surveys import make_survey
 
 
 def fields_of(call) -> dict[str, str]:

@@ -5,8 +5,9 @@ from sqlalchemy import func, select
 
 from surveys.delivery.triggers import evaluate_events, rule_matches
 from surveys.models import Customer, Invitation
-from tests.factories import make_customer, make_survey
-from tests.factories_delivery import Clock, make_event, make_rule, utc
+from tests.factories.clock import Clock, utc
+from tests.factories.surveys import make_customer, make_survey
+from tests.factories.triggers import make_event, make_rule
 
 MONDAY_NOON_UTC = utc(2026, 3, 2, 12, 0)
 

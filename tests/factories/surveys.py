@@ -1,4 +1,4 @@
-"""Factories for test data: each adds and flushes through the real services where one exists."""
+"""Surveys and the people they ask: surveys, customers, invitations, referral programmes."""
 
 import itertools
 

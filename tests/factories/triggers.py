@@ -1,6 +1,6 @@
-"""Factories for lifecycle delivery tests: trigger rules, events, and a clock to move."""
+"""Trigger rules and the events that fire them, for the lifecycle delivery tests."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -48,23 +48,3 @@ def make_event(
     session.add(event)
     session.flush()
     return event
-
-
-class Clock:
-    """A controllable clock: ``clock.set_source`` to a time the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-        clock.set_source(lambda: self.now)
-
-    def set(self, moment: datetime) -> datetime:
-        self.now = moment
-        return moment
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)

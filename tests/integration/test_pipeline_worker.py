@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from surveys.answers.recording import record_answer
 from surveys.kernel import clock
 from surveys.models import Referral, RescueTask, Response
-from tests.factories import make_invitation, make_programme
-from tests.integration.conftest import wait_for
+from tests.factories.surveys import make_invitation, make_programme
+from tests.live import wait_for
 from worker import tasks
 
 

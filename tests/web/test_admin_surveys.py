@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from surveys.catalog.rules import create_rule
 from surveys.models import Invitation, Response, Survey, TriggerRule
 from surveys.staff.accounts import create_staff
-from tests.factories import make_survey
+from tests.factories.surveys import make_survey
 
 PASSWORD = "admin pages password"
 
@@ -229,8 +229,8 @@ def test_pause_and_resume(admin, session):
 
 def test_pausing_holds_scheduled_invitations_and_resuming_sends_them(admin, session, settings):
     from surveys.delivery.scheduling import schedule_invitation
-    from tests.factories import make_customer
-    from tests.factories_delivery import Clock, utc
+    from tests.factories.clock import Clock, utc
+    from tests.factories.surveys import make_customer
     from worker.delivery_tasks import dispatch_due_invitations
 
     clock = Clock(utc(2026, 3, 2, 12, 0))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from surveys.kernel import clock
 from surveys.models import ApiKey
 from surveys.staff.apikeys import create_api_key, revoke_api_key, verify_api_key
-from tests.app.conftest import assert_error
+from tests.web.conftest import assert_error
 
 
 def test_call_without_key_is_refused_with_bearer_challenge(client):

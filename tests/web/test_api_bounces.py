@@ -4,9 +4,10 @@ from sqlalchemy import select
 
 from surveys.delivery.triggers import evaluate_events
 from surveys.models import Customer
-from tests.app.conftest import assert_error
-from tests.factories import make_customer, make_survey
-from tests.factories_delivery import Clock, make_event, make_rule, utc
+from tests.factories.clock import Clock, utc
+from tests.factories.surveys import make_customer, make_survey
+from tests.factories.triggers import make_event, make_rule
+from tests.web.conftest import assert_error
 
 
 def test_a_bounce_marks_every_customer_with_the_address(api_client, session):

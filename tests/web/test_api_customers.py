@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from surveys.kernel import clock
 from surveys.models import Customer, StageChange
-from tests.app.conftest import API, assert_error
-from tests.factories import make_customer
+from tests.factories.surveys import make_customer
+from tests.web.conftest import API, assert_error
 
 
 def count(session, model) -> int:

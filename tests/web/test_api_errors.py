@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from tests.app.conftest import assert_error
-from tests.factories import make_survey
+from tests.factories.surveys import make_survey
+from tests.web.conftest import assert_error
 
 JSON = "application/json"
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from surveys.kernel import clock
 from surveys.models import Customer, Event, Invitation, StageChange, TriggerRule
-from tests.app.conftest import API, assert_error
-from tests.factories import make_customer, make_survey
+from tests.factories.surveys import make_customer, make_survey
+from tests.web.conftest import API, assert_error
 
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)
 

@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from surveys.models import Customer, Invitation, OutboxEmail
-from tests.app.conftest import assert_error
-from tests.factories import make_customer, make_survey
-from tests.factories_delivery import Clock, utc
+from tests.factories.clock import Clock, utc
+from tests.factories.surveys import make_customer, make_survey
+from tests.web.conftest import assert_error
 
 
 @pytest.fixture(autouse=True)
 def weekday_noon():
-    """A send is held in quiet hours (tests/app/test_api_invitations_eligibility.py): noon UTC
+    """A send is held in quiet hours (tests/web/test_api_invitations_eligibility.py): noon UTC
     on a Monday keeps these tests independent of the time they run at."""
     return Clock(utc(2026, 3, 2, 12, 0))
 

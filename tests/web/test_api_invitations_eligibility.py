@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from surveys.answers.recording import record_answer
 from surveys.delivery.invitations import answer_url, invitation_token
 from surveys.models import Customer, Invitation, OutboxEmail
-from tests.app.conftest import assert_error
-from tests.factories import make_survey
-from tests.factories_delivery import Clock, utc
+from tests.factories.clock import Clock, utc
+from tests.factories.surveys import make_survey
+from tests.web.conftest import assert_error
 from worker.delivery_tasks import dispatch_due_invitations
 
 MONDAY_NOON = utc(2026, 3, 2, 12, 0)  # 14:00 in Helsinki

@@ -3,9 +3,10 @@
 from surveys.delivery.invitations import answer_url, invitation_token
 from surveys.delivery.triggers import evaluate_events
 from surveys.models import Invitation
-from tests.app.conftest import assert_error
-from tests.factories import make_customer, make_survey
-from tests.factories_delivery import Clock, make_event, make_rule, utc
+from tests.factories.clock import Clock, utc
+from tests.factories.surveys import make_customer, make_survey
+from tests.factories.triggers import make_event, make_rule
+from tests.web.conftest import assert_error
 from worker.delivery_tasks import dispatch_due_invitations
 
 

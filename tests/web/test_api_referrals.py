@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from surveys.answers.processing import process_response
 from surveys.answers.recording import add_comment, record_answer
 from surveys.models import ReferralProgramme
-from tests.app.conftest import assert_error
-from tests.factories import make_invitation, make_programme, make_survey
+from tests.factories.surveys import make_invitation, make_programme, make_survey
+from tests.web.conftest import assert_error
 
 
 def test_create_and_list_programmes(api_client):

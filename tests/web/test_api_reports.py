@@ -1,8 +1,8 @@
 """Score summaries over the API: exact figures per kind (DESIGN.md, Metrics)."""
 
 from surveys.answers.recording import record_answer
-from tests.app.conftest import assert_error
-from tests.factories import make_invitation, make_survey
+from tests.factories.surveys import make_invitation, make_survey
+from tests.web.conftest import assert_error
 
 
 def answers(session, settings, kind, scores):

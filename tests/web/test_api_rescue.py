@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 
 from surveys.answers.processing import process_response
 from surveys.answers.recording import add_comment, record_answer
-from tests.app.conftest import assert_error
-from tests.factories import make_invitation, make_survey
+from tests.factories.surveys import make_invitation, make_survey
+from tests.web.conftest import assert_error
 
 
 def answer(session, settings, survey, score, comment=None, **customer):
@@ -53,7 +53,7 @@ def test_unknown_status_is_422(api_client):
 def test_the_queue_filters_over_the_api(api_client, session, settings):
     from surveys.kernel import clock
     from surveys.models import Customer, RescueTask
-    from tests.factories_rescue import make_staff
+    from tests.factories.staff import make_staff
 
     nps, csat = make_survey(session, "nps"), make_survey(session, "csat")
     make_staff(session, "agent", email="ann@kaiku.example")

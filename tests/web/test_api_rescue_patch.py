@@ -8,13 +8,15 @@ from sqlalchemy import select
 
 from surveys.models import Invitation, OutboxEmail, RescueTask
 from surveys.staff.apikeys import create_api_key
-from tests.app.conftest import JsonClient, assert_error
-from tests.factories_rescue import T0, answer, at, make_staff, task_of
+from tests.factories.clock import T0, at
+from tests.factories.rescue import answer, task_of
+from tests.factories.staff import make_staff, sign_in
+from tests.web.conftest import JsonClient, assert_error
 
 
 @pytest.fixture
 def ann(session):
-    user = make_staff(session, "agent", email="ann@kaiku.example")
+    user = make_staff(session, "agent", email="ann@kaiku.example", name="Ann Agent")
     session.commit()
     return user
 
@@ -236,11 +238,8 @@ def test_the_rescue_report(api_client, session, settings, task):
 
 
 def test_the_task_page_names_the_api_key_behind_a_change(api_client, client, session, task):
-    from tests.factories_rescue_pages import make_staff as make_page_staff
-    from tests.factories_rescue_pages import sign_in
-
     api_client.patch(f"/rescue-tasks/{task.id}", {"note": "Logged from the CRM."})
-    admin = make_page_staff(session, "lead@example.com", role="admin")
+    admin = make_staff(session, "admin", email="lead@example.com")
     session.commit()
 
     page = sign_in(client, admin).get(f"/rescue/{task.id}").get_data(as_text=True)

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 from surveys.answers.processing import process_response
 from surveys.answers.recording import add_comment, record_answer
 from surveys.kernel import clock
-from tests.app.conftest import assert_error
-from tests.factories import make_invitation, make_survey
+from tests.factories.surveys import make_invitation, make_survey
+from tests.web.conftest import assert_error
 
 
 def answer(session, settings, survey, score, comment=None, process=True, **customer):

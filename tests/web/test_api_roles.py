@@ -12,8 +12,8 @@ from app.api.auth import role_allows
 from surveys.kernel.errors import ValidationError
 from surveys.models import ROLES, ApiKey, Survey
 from surveys.staff.apikeys import create_api_key, revoke_api_key
-from tests.app.conftest import assert_error
-from tests.factories_security import make_rows
+from tests.factories.rows import make_rows
+from tests.web.conftest import assert_error
 
 API = "/api/v1"
 READS = {"GET", "HEAD", "OPTIONS"}

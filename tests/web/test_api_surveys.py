@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from surveys.catalog.definitions import DEFAULT_TEXTS
-from tests.app.conftest import assert_error
+from tests.web.conftest import assert_error
 
 
 def test_create_survey_with_defaults_for_its_kind(api_client):

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from surveys.models import Survey, TriggerRule
-from tests.app.conftest import assert_error
+from tests.web.conftest import assert_error
 
 RULE = {
     "event_name": "onboarding_completed",

@@ -12,8 +12,9 @@ from surveys.delivery.bounces import record_bounce
 from surveys.delivery.invitations import answer_url, invitation_token
 from surveys.delivery.triggers import evaluate_events
 from surveys.models import Invitation, OutboxEmail
-from tests.factories import make_customer, make_survey
-from tests.factories_delivery import Clock, make_event, make_rule, utc
+from tests.factories.clock import Clock, utc
+from tests.factories.surveys import make_customer, make_survey
+from tests.factories.triggers import make_event, make_rule
 from worker.delivery_tasks import dispatch_due_invitations, remind_and_expire_invitations
 
 MONDAY_NOON = utc(2026, 3, 2, 12, 0)  # 14:00 in Helsinki

@@ -15,7 +15,7 @@ from surveys.kernel import clock
 from surveys.kernel.errors import ValidationError
 from surveys.lifecycle import evaluation
 from surveys.models import Event, Invitation, Response, StageChange
-from tests.factories import make_customer, make_invitation, make_programme, make_survey
+from tests.factories.surveys import make_customer, make_invitation, make_programme, make_survey
 from worker import lifecycle_tasks
 
 T0 = datetime(2025, 5, 1, 10, 0, tzinfo=UTC)

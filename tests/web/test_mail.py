@@ -15,7 +15,7 @@ from surveys.mail import (
     stalled_outbox_ids,
 )
 from surveys.models import Customer, Invitation, OutboxEmail
-from tests.factories import make_invitation
+from tests.factories.surveys import make_invitation
 from tests.servers import Inbox, free_port, smtp_servers
 from worker.tasks import deliver_email, sweep_outbox
 

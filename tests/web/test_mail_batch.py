@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from surveys.delivery.emails import queue_invitation_email
 from surveys.mail import SmtpSettings, deliver_batch
 from surveys.models import Customer, Invitation, OutboxEmail
-from tests.factories import make_invitation, make_survey
+from tests.factories.surveys import make_invitation, make_survey
 from tests.servers import free_port
 from worker.tasks import deliver_emails, delivery_batches, sweep_outbox
 

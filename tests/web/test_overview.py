@@ -10,7 +10,7 @@ from surveys.answers.recording import add_comment, record_answer
 from surveys.kernel import clock
 from surveys.models import RescueTask
 from surveys.staff.accounts import create_staff
-from tests.factories import make_invitation, make_programme, make_survey
+from tests.factories.surveys import make_invitation, make_programme, make_survey
 
 PASSWORD = "overview password"
 

@@ -20,13 +20,14 @@ from surveys.models import (
     StageChange,
 )
 from tests.conftest import use_celery_of
-from tests.factories import make_survey
-from tests.factories_rescue_pages import make_staff, make_task, sign_in
+from tests.factories.rescue import make_task
+from tests.factories.staff import make_staff, sign_in
+from tests.factories.surveys import make_survey
 
 
 @pytest.fixture
 def agent(session):
-    user = make_staff(session, "aino@example.com", "agent", name="Aino Agent")
+    user = make_staff(session, "agent", email="aino@example.com", name="Aino Agent")
     session.commit()
     return user
 
@@ -134,7 +135,7 @@ def test_queue_filters_mine_unassigned_overdue_priority_survey_and_stage(
     agent_client, session, settings, agent
 ):
     now = clock.now()
-    other = make_staff(session, "bertta@example.com", "agent")
+    other = make_staff(session, "agent", email="bertta@example.com")
     survey_a, survey_b = make_survey(session, name="Onboarding NPS"), make_survey(session)
     mine = make_task(session, settings, survey=survey_a, assignee=agent)
     theirs = make_task(session, settings, survey=survey_b, assignee=other)
@@ -334,7 +335,7 @@ def test_customer_timeline_is_newest_first_in_a_fixed_number_of_queries(engine, 
 def test_a_resolved_task_offers_no_follow_up_and_only_admins_may_reopen(
     client, session, settings, agent
 ):
-    admin = make_staff(session, "admin@example.com", "admin")
+    admin = make_staff(session, "admin", email="admin@example.com")
     task = make_task(session, settings, assignee=agent)
     task.status, task.outcome, task.resolution_note = "resolved", "lost", "Gone."
     session.commit()
@@ -370,9 +371,9 @@ def test_take_assigns_the_task_to_me_and_redirects_back(agent_client, session, s
 
 
 def test_assign_offers_active_agents_and_admins_only(agent_client, session, settings, agent):
-    admin = make_staff(session, "admin@example.com", "admin")
-    analyst = make_staff(session, "analyst@example.com", "analyst")
-    gone = make_staff(session, "gone@example.com", "agent")
+    admin = make_staff(session, "admin", email="admin@example.com")
+    analyst = make_staff(session, "analyst", email="analyst@example.com")
+    gone = make_staff(session, "agent", email="gone@example.com")
     gone.active = False
     task = make_task(session, settings, assignee=agent)
     session.commit()
@@ -614,7 +615,7 @@ def test_report_refuses_a_backwards_date_range(agent_client):
     [("admin", 200, 200), ("agent", 200, 200), ("analyst", 403, 200)],
 )
 def test_roles_per_page(client, session, settings, role, queue, report):
-    user = make_staff(session, f"{role}@example.com", role)
+    user = make_staff(session, role, email=f"{role}@example.com")
     task = make_task(session, settings, assignee=None)
     session.commit()
     sign_in(client, user)

@@ -13,7 +13,7 @@ from app.respond.i18n import SCALE_ENDS, TEXTS
 from surveys.answers.recording import record_answer
 from surveys.kernel import clock
 from surveys.models import Invitation, Referral, RescueTask, Response
-from tests.factories import make_invitation, make_programme, make_survey
+from tests.factories.surveys import make_invitation, make_programme, make_survey
 
 
 @pytest.fixture

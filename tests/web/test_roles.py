@@ -10,7 +10,8 @@ import pytest
 from werkzeug.routing import Rule
 
 from surveys.models import ROLES
-from tests.factories_security import Rows, make_rows, make_staff_user, sign_in
+from tests.factories.rows import Rows, make_rows
+from tests.factories.staff import make_staff, sign_in
 
 PUBLIC_BLUEPRINTS = {"respond", "api"}
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout"}
@@ -48,7 +49,7 @@ def clients(app, client, session, rows) -> dict[str, object]:
     """A signed-in client per role, and ``None`` for an anonymous one."""
     signed_in = {}
     for role in ROLES:
-        make_staff_user(session, role, email=f"walker-{role}@example.com")
+        make_staff(session, role, email=f"walker-{role}@example.com")
     session.commit()
     for role in ROLES:
         signed_in[role] = sign_in(app.test_client(), f"walker-{role}@example.com")

@@ -12,7 +12,8 @@ from app.extensions import login_manager
 from config import Config, ProductionConfig, TestConfig
 from surveys.models import StaffUser
 from tests.conftest import use_celery_of
-from tests.factories_security import PASSWORD, make_rows, make_staff_user, sign_in
+from tests.factories.rows import make_rows
+from tests.factories.staff import PASSWORD, make_staff, sign_in
 
 POST_FORM = re.compile(r"<form\b([^>]*method=\"post\"[^>]*)>(.*?)</form>", re.S | re.I)
 TOKEN_FIELD = re.compile(r'name="(?:[\w-]+-)?csrf_token"')
@@ -66,7 +67,7 @@ def production_like_app(app):
 
 
 def test_the_session_cookie_set_at_sign_in_has_the_flags(production_like_app, engine, session):
-    make_staff_user(session, "agent")
+    make_staff(session, "agent")
     session.commit()
 
     response = production_like_app.test_client().post(
@@ -82,7 +83,7 @@ def test_the_session_cookie_set_at_sign_in_has_the_flags(production_like_app, en
 
 
 def test_a_session_ends_when_its_lifetime_is_over(app, client, session, monkeypatch):
-    make_staff_user(session, "agent")
+    make_staff(session, "agent")
     session.commit()
     sign_in(client, "agent@example.com")
     assert client.get("/").status_code == 200  # the first page adds the CSRF token: re-signed
@@ -101,7 +102,7 @@ def test_a_session_ends_when_its_lifetime_is_over(app, client, session, monkeypa
 
 
 def test_a_session_moved_to_another_browser_is_signed_out(client, session):
-    make_staff_user(session, "agent")
+    make_staff(session, "agent")
     session.commit()
     client.environ_base["HTTP_USER_AGENT"] = "Firefox/1"
     sign_in(client, "agent@example.com")
@@ -133,7 +134,7 @@ def csrf_token(page: str) -> str:
 
 @pytest.fixture
 def csrf_admin(csrf_app, engine, session):
-    make_staff_user(session, "admin")
+    make_staff(session, "admin")
     session.commit()
     client = csrf_app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
@@ -158,7 +159,7 @@ def test_a_staff_form_post_without_the_token_is_refused_and_changes_nothing(csrf
 
 
 def test_deactivation_without_the_token_is_refused(csrf_admin, session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     session.commit()
 
     assert csrf_admin.post(f"/admin/staff/{agent.id}/deactivate").status_code == 400
@@ -179,7 +180,7 @@ def test_every_post_form_on_every_staff_page_carries_the_token(
     csrf_app, csrf_admin, session, settings
 ):
     """Walks every GET staff page an admin may open; each POST form must carry csrf_token."""
-    from tests.app.test_roles import staff_rules
+    from tests.web.test_roles import staff_rules
 
     rows = make_rows(session, settings)
     checked, missing = 0, []

@@ -19,12 +19,13 @@ from surveys.staff.accounts import (
     reset_password,
     update_staff,
 )
-from tests.factories_security import PASSWORD, make_staff_user, make_task, sign_in
+from tests.factories.rescue import make_task_row
+from tests.factories.staff import PASSWORD, make_staff, sign_in
 
 
 @pytest.fixture
 def admin(session):
-    user = make_staff_user(session, "admin", name="Ada Admin")
+    user = make_staff(session, "admin", name="Ada Admin")
     session.commit()
     return user
 
@@ -47,13 +48,13 @@ def fresh(session, user: StaffUser) -> StaffUser:
 
 
 def test_staff_list_shows_role_status_last_sign_in_and_open_tasks(admin_client, session, settings):
-    agent = make_staff_user(session, "agent", name="Aino Agent")
-    analyst = make_staff_user(session, "analyst")
+    agent = make_staff(session, "agent", name="Aino Agent")
+    analyst = make_staff(session, "analyst")
     analyst.active = False
     agent.last_login_at = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
-    make_task(session, settings, assignee=agent)
-    make_task(session, settings, assignee=agent, status="contacted")
-    make_task(session, settings, assignee=agent, status="resolved")
+    make_task_row(session, settings, assignee=agent)
+    make_task_row(session, settings, assignee=agent, status="contacted")
+    make_task_row(session, settings, assignee=agent, status="resolved")
     session.commit()
 
     page = admin_client.get("/admin/staff")
@@ -165,7 +166,7 @@ def test_the_add_form_has_every_field_labelled(admin_client):
 
 
 def test_admin_changes_name_and_role(admin_client, session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     session.commit()
 
     response = admin_client.post(
@@ -188,7 +189,7 @@ def test_the_last_admin_cannot_demote_themselves(admin_client, session, admin):
 
 
 def test_an_admin_may_step_down_when_another_admin_remains(admin_client, session, admin):
-    make_staff_user(session, "admin", email="second@example.com")
+    make_staff(session, "admin", email="second@example.com")
     session.commit()
 
     response = admin_client.post(f"/admin/staff/{admin.id}", data={"role": "agent"})
@@ -210,8 +211,8 @@ def test_an_unknown_staff_id_is_404(admin_client):
 def test_deactivation_asks_first_and_changes_nothing_until_confirmed(
     admin_client, session, settings
 ):
-    agent = make_staff_user(session, "agent")
-    make_task(session, settings, assignee=agent)
+    agent = make_staff(session, "agent")
+    make_task_row(session, settings, assignee=agent)
     session.commit()
 
     page = admin_client.get(f"/admin/staff/{agent.id}/deactivate")
@@ -225,7 +226,7 @@ def test_deactivation_asks_first_and_changes_nothing_until_confirmed(
 
 
 def test_a_deactivated_colleague_is_signed_out_and_can_be_reactivated(admin_client, app, session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     session.commit()
     colleague = sign_in(app.test_client(), agent.email)
     assert colleague.get("/").status_code == 200
@@ -256,7 +257,7 @@ def test_the_last_admin_cannot_deactivate_themselves(admin_client, session, admi
 
 
 def test_admin_resets_a_password_to_a_generated_one(admin_client, app, session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     session.commit()
 
     response = admin_client.post(f"/admin/staff/{agent.id}/password", data={"password": ""})
@@ -272,7 +273,7 @@ def test_admin_resets_a_password_to_a_generated_one(admin_client, app, session):
 
 
 def test_a_reset_password_ends_the_colleagues_sessions(admin_client, app, session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     session.commit()
     colleague = sign_in(app.test_client(), agent.email)
     assert colleague.get("/").status_code == 200
@@ -286,7 +287,7 @@ def test_a_reset_password_ends_the_colleagues_sessions(admin_client, app, sessio
 
 
 def test_admin_sets_a_typed_password(admin_client, session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     session.commit()
 
     response = admin_client.post(
@@ -299,7 +300,7 @@ def test_admin_sets_a_typed_password(admin_client, session):
 
 
 def test_a_short_new_password_is_refused_and_the_old_one_kept(admin_client, session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     session.commit()
 
     response = admin_client.post(f"/admin/staff/{agent.id}/password", data={"password": "short"})
@@ -313,8 +314,8 @@ def test_a_short_new_password_is_refused_and_the_old_one_kept(admin_client, sess
 
 
 def test_services_keep_one_active_admin(session):
-    admin = make_staff_user(session, "admin")
-    other = make_staff_user(session, "admin", email="other@example.com")
+    admin = make_staff(session, "admin")
+    other = make_staff(session, "admin", email="other@example.com")
 
     deactivate_staff(session, other)
     with pytest.raises(ConflictError):
@@ -327,7 +328,7 @@ def test_services_keep_one_active_admin(session):
 
 
 def test_update_staff_validates_role_and_name(session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     with pytest.raises(ValidationError):
         update_staff(session, agent, name=None, role="owner")
     with pytest.raises(ValidationError):
@@ -336,7 +337,7 @@ def test_update_staff_validates_role_and_name(session):
 
 
 def test_reset_password_generates_or_validates(session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     generated = reset_password(session, agent)
     assert len(generated) >= 16 and authenticate(session, agent.email, generated) is agent
     with pytest.raises(ValidationError):
@@ -344,7 +345,7 @@ def test_reset_password_generates_or_validates(session):
 
 
 def test_an_old_hash_is_upgraded_at_sign_in(session):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     agent.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
     session.flush()
 
@@ -354,9 +355,9 @@ def test_an_old_hash_is_upgraded_at_sign_in(session):
 
 
 def test_open_task_counts_leave_out_resolved_tasks(session, settings):
-    agent = make_staff_user(session, "agent")
+    agent = make_staff(session, "agent")
     for status in ("open", "in_progress", "contacted", "resolved"):
-        make_task(session, settings, assignee=agent, status=status)
+        make_task_row(session, settings, assignee=agent, status=status)
 
     assert count_open_tasks(session, agent) == 3
     assert {row.user.email: row.open_tasks for row in list_staff(session)} == {agent.email: 3}

@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from surveys.kernel import clock
 from surveys.models import Customer, Invitation
-from tests.factories import make_invitation
+from tests.factories.surveys import make_invitation
 
 
 def _customer(session, new):

@@ -1,9 +1,10 @@
-"""Real services: PostgreSQL (TEST_DATABASE_URL), Redis (TEST_REDIS_URL), a Celery worker process
-and an HTTP server. Missing services skip these tests on a developer's machine and fail them in CI.
+"""Fixtures for real services, shared by tests/integration and tests/browser (a plugin of
+tests/conftest.py): PostgreSQL (TEST_DATABASE_URL), Redis (TEST_REDIS_URL), a Celery worker
+process, an HTTP server, SMTP servers. Missing services skip these tests on a developer's machine
+and fail them in CI.
 """
 
 import os
-import shutil
 import threading
 import time
 from datetime import UTC, datetime
@@ -60,7 +61,7 @@ def live_config(pg_url, redis_url, live_port):
         CELERY_EAGER = "0"
         CELERY = {**TestConfig.CELERY, "broker_url": redis_url}
         # These tests run on the real clock: no quiet hours, so a send does not depend on the
-        # hour they run at (quiet hours are tested on a controllable clock in tests/app).
+        # hour they run at (quiet hours are tested on a controllable clock in tests/web).
         QUIET_HOURS = "off"
 
     return LiveConfig
@@ -117,28 +118,6 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
             return result
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s")
-
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium driven by Playwright (which never downloads a browser of its own)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        unavailable("chromium is not installed (scripts/test installs it as root)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (scripts/bootstrap dev)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def daytime_zone() -> str:
