@@ -5,7 +5,6 @@ under ``instance/`` and a local Redis that may or may not be there (see ``worker
 """
 
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -122,10 +121,9 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
-    # A file, not :memory:, so that every connection (threads, a worker) sees the same data.
-    SQLALCHEMY_DATABASE_URI = _env(
-        "TEST_DATABASE_URL", f"sqlite:///{Path(tempfile.gettempdir()) / 'kaiku-test.db'}"
-    )
+    # Unset: tests/conftest.py gives each run a SQLite file of its own (a file, not :memory:, so
+    # that every connection, threads and a worker, sees the same data).
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL")
     REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     BASE_URL = "http://kaiku.test"
     SMTP_HOST = None

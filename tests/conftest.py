@@ -1,11 +1,16 @@
-"""Shared fixtures: the app on the test database, a plain session, a client, factories.
+"""Shared fixtures: the app on the test database, a plain session, a client (factories live in
+tests/factories, real services in tests/live.py).
 
-The database is TEST_DATABASE_URL (PostgreSQL in CI) or a SQLite file. Tests clean up by deleting
-rows, not by rolling back a wrapping transaction, so a live worker sees what a test committed.
-Tests hold no app context while they use the client: each request gets its own, as in production.
+The database is TEST_DATABASE_URL (PostgreSQL in CI) or a SQLite file in a temporary directory of
+this run's own. Tests clean up by deleting rows, not by rolling back a wrapping transaction, so a
+live worker sees what a test committed. Tests hold no app context while they use the client: each
+request gets its own, as in production. tests/domain overrides ``engine`` and ``settings`` so its
+tests run with no app at all.
 """
 
 import os
+import shutil
+import tempfile
 
 import pytest
 from sqlalchemy import delete
@@ -17,7 +22,26 @@ from config import TestConfig
 from surveys.kernel import clock
 from surveys.models import Base
 
+pytest_plugins = ["tests.live"]
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The tests that need real services: marked so that ``pytest -m integration`` selects them.
+REAL_SERVICE_DIRS = ("/tests/integration/", "/tests/browser/")
+RUN_DIR = pytest.StashKey[str]()
+
+
+def pytest_configure(config):
+    """Without TEST_DATABASE_URL, give this run a SQLite file in a temporary directory of its own,
+    so two runs (two checkouts, or two in one) never share a database; removed at the end."""
+    if TestConfig.SQLALCHEMY_DATABASE_URI is None:
+        run_dir = tempfile.mkdtemp(prefix="kaiku-test-")
+        config.stash[RUN_DIR] = run_dir
+        TestConfig.SQLALCHEMY_DATABASE_URI = f"sqlite:///{run_dir}/kaiku.db"
+
+
+def pytest_unconfigure(config):
+    if RUN_DIR in config.stash:
+        shutil.rmtree(config.stash[RUN_DIR], ignore_errors=True)
 
 
 def unavailable(reason: str) -> None:
@@ -29,7 +53,7 @@ def unavailable(reason: str) -> None:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "/tests/integration/" in str(item.path):
+        if any(part in str(item.path) for part in REAL_SERVICE_DIRS):
             item.add_marker(pytest.mark.integration)
 
 

@@ -12,8 +12,8 @@ import requests
 from sqlalchemy import select
 
 from surveys.models import Invitation, Referral, RescueTask, Response
-from tests.factories import make_invitation, make_programme
-from tests.integration.conftest import wait_for
+from tests.factories.surveys import make_invitation, make_programme
+from tests.live import wait_for
 
 CONCURRENT_POSTS = 50
 

@@ -18,9 +18,9 @@ from surveys.delivery.dispatch import dispatch_due
 from surveys.delivery.scheduling import schedule_invitation
 from surveys.mail import stalled_outbox_ids
 from surveys.models import Invitation, OutboxEmail
-from tests.factories import make_customer, make_survey
-from tests.factories_delivery import Clock, utc
-from tests.integration.conftest import wait_for, worker_env
+from tests.factories.clock import Clock, utc
+from tests.factories.surveys import make_customer, make_survey
+from tests.live import wait_for, worker_env
 from tests.servers import celery_worker
 from worker.tasks import deliver_email
 

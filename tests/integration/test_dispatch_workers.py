@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from surveys.delivery.scheduling import schedule_invitation
 from surveys.models import Invitation, OutboxEmail
-from tests.factories import make_customer, make_survey
-from tests.integration.conftest import daytime_zone, wait_for, worker_env
+from tests.factories.surveys import make_customer, make_survey
+from tests.live import daytime_zone, wait_for, worker_env
 from tests.servers import celery_worker
 from worker.delivery_tasks import dispatch_due_invitations
 

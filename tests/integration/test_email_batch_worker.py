@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from surveys.delivery.emails import queue_invitation_email
 from surveys.models import OutboxEmail
-from tests.app.test_mail_batch import Sink
-from tests.factories import make_invitation, make_survey
-from tests.integration.conftest import wait_for, worker_env
+from tests.factories.surveys import make_invitation, make_survey
+from tests.live import wait_for, worker_env
 from tests.servers import celery_worker
+from tests.web.test_mail_batch import Sink
 from worker.tasks import deliver_emails
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from surveys.delivery.emails import queue_invitation_email
 from surveys.mail import stalled_outbox_ids
 from surveys.models import Invitation, OutboxEmail, Response
-from tests.factories import make_invitation
-from tests.integration.conftest import wait_for, worker_env
+from tests.factories.surveys import make_invitation
+from tests.live import wait_for, worker_env
 from tests.servers import celery_worker
 from worker.tasks import deliver_email
 

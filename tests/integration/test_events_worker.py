@@ -11,8 +11,8 @@ from surveys.customers.events import record_event
 from surveys.kernel import clock
 from surveys.models import Customer, Event, StageChange
 from surveys.staff.apikeys import create_api_key
-from tests.factories import make_customer, make_invitation
-from tests.integration.conftest import wait_for
+from tests.factories.surveys import make_customer, make_invitation
+from tests.live import wait_for
 from worker import lifecycle_tasks
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
 from surveys.models import Customer, CustomerImport
-from tests.integration.conftest import worker_env
+from tests.live import worker_env
 from tests.servers import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker]

@@ -7,7 +7,7 @@ from app import create_app
 from app.extensions import limiter
 from config import TestConfig
 from tests.conftest import use_celery_of
-from tests.factories_security import PASSWORD, make_staff_user
+from tests.factories.staff import PASSWORD, make_staff
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def redis_limited_app(app, engine, redis_url):
 
 def test_failed_sign_ins_are_counted_in_redis(redis_limited_app, session, redis_url):
     assert redis_limited_app.config["RATELIMIT_STORAGE_URI"] == redis_url
-    make_staff_user(session, "agent")
+    make_staff(session, "agent")
     session.commit()
     data = {"email": "agent@example.com", "password": "wrong password"}
     first, second = redis_limited_app.test_client(), redis_limited_app.test_client()

@@ -11,9 +11,9 @@ from surveys.answers.recording import add_comment, record_answer
 from surveys.kernel import clock
 from surveys.kernel.aftercommit import pending_messages
 from surveys.models import Invitation, OutboxEmail, Referral, RescueTask, Response
-from tests.factories import make_invitation, make_programme
-from tests.factories_rescue import make_staff
-from tests.integration.conftest import wait_for
+from tests.factories.staff import make_staff
+from tests.factories.surveys import make_invitation, make_programme
+from tests.live import wait_for
 from worker import tasks
 
 

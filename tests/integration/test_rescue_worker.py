@@ -28,9 +28,10 @@ from surveys.kernel.actor import Actor
 from surveys.models import Customer, Invitation, OutboxEmail, RescueTask
 from surveys.rescue import actions as rescue_actions
 from tests.conftest import use_celery_of
-from tests.factories import make_invitation
-from tests.factories_rescue_pages import PASSWORD, make_staff, make_task
-from tests.integration.conftest import daytime_zone, wait_for, worker_env
+from tests.factories.rescue import make_task
+from tests.factories.staff import PASSWORD, make_staff
+from tests.factories.surveys import make_invitation
+from tests.live import daytime_zone, wait_for, worker_env
 from tests.servers import celery_worker, free_port
 from worker.delivery_tasks import dispatch_due_invitations
 from worker.rescue_tasks import escalate_overdue_rescue_tasks
@@ -103,7 +104,7 @@ def test_an_urgent_answer_over_http_emails_the_assignee_from_the_worker(
     rescue, web, worker, inbox, session
 ):
     settings = rescue.extensions["kaiku_settings"]
-    agent = make_staff(session, "aino@example.com", "agent", name="Aino Agent")
+    agent = make_staff(session, "agent", email="aino@example.com", name="Aino Agent")
     new = make_invitation(session, settings, name="Ville", email="ville@example.com")
     session.commit()
 
@@ -127,9 +128,9 @@ def test_the_escalation_job_emails_the_admins_once_and_flags_the_queue(
     rescue, web, worker, inbox, session
 ):
     settings = rescue.extensions["kaiku_settings"]
-    admin = make_staff(session, "ada@example.com", "admin", name="Ada Admin")
-    make_staff(session, "former@example.com", "admin").active = False
-    agent = make_staff(session, "aino@example.com", "agent")
+    admin = make_staff(session, "admin", email="ada@example.com", name="Ada Admin")
+    make_staff(session, "admin", email="former@example.com").active = False
+    agent = make_staff(session, "agent", email="aino@example.com")
     task = make_task(session, settings, name="Late Oy", assignee=agent)
     task.due_at = datetime.now(UTC) - timedelta(hours=2)
     session.commit()
@@ -163,7 +164,7 @@ def test_a_resurvey_is_dispatched_and_a_good_answer_wins_the_customer_back(
     rescue, web, worker, inbox, session
 ):
     settings = rescue.extensions["kaiku_settings"]
-    agent = make_staff(session, "aino@example.com", "agent")
+    agent = make_staff(session, "agent", email="aino@example.com")
     task = make_task(
         session, settings, email="ville@example.com", timezone=daytime_zone(), assignee=agent
     )

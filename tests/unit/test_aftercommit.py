@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from surveys.kernel.aftercommit import install_sender, messages, pending_messages, run_after_commit
 from surveys.models import Customer
-from tests.factories import make_customer
+from tests.factories.surveys import make_customer
 
 
 @pytest.fixture
