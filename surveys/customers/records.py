@@ -5,6 +5,7 @@ Every value is checked before anything is written, so a rejected call leaves no 
 
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from surveys.customers.stages import move_stage
 from surveys.kernel.addresses import looks_like_email
-from surveys.kernel.db import insert_ignore
+from surveys.kernel.db import insert_for, insert_ignore
 from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
 from surveys.models import LOCALES, STAGES, Customer
 
@@ -49,15 +50,34 @@ def upsert_customer(
     :raises ValidationError: an unknown field or a bad value (email shape, locale, time zone,
         stage, attributes), with the offending fields named.
     """
-    external_id = _check_external_id(external_id)
-    unknown = set(fields) - set(UPSERT_FIELDS)
-    if unknown:
-        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
-    values = _checked(fields)
+    external_id, values = check_customer_fields(external_id, fields)
     created = insert_ignore(
         session, Customer, {"external_id": external_id}, conflict=["external_id"]
     )
     customer = session.scalars(select(Customer).where(Customer.external_id == external_id)).one()
+    apply_customer_fields(session, customer, values, cause=cause, initial=created is not None)
+    session.flush()
+    return customer
+
+
+def check_customer_fields(external_id: Any, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The external id and the fields, checked and cleaned, before anything is written.
+
+    :raises ValidationError: as ``upsert_customer``, every offending field named at once.
+    """
+    external_id = _check_external_id(external_id)
+    unknown = set(fields) - set(UPSERT_FIELDS)
+    if unknown:
+        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
+    return external_id, _checked(fields)
+
+
+def apply_customer_fields(
+    session: Session, customer: Customer, values: dict[str, Any], *, cause: str, initial: bool
+) -> None:
+    """Set checked ``values`` (``check_customer_fields``) on ``customer`` as ``upsert_customer``
+    does; ``initial`` for a customer created just now. Adds a StageChange; does not flush."""
+    values = dict(values)
     stage = values.pop("stage", None)
     if "email" in values and values["email"] != customer.email:
         customer.bounced_at = customer.bounce_reason = None  # a new address deserves a try
@@ -67,9 +87,35 @@ def upsert_customer(
             value = {k: v for k, v in merged.items() if v is not None}
         setattr(customer, field, value)
     if stage is not None:
-        move_stage(session, customer, stage, cause=cause, initial=created is not None)
-    session.flush()
-    return customer
+        move_stage(session, customer, stage, cause=cause, initial=initial)
+
+
+def load_or_create_customers(
+    session: Session, external_ids: Iterable[str]
+) -> tuple[dict[str, Customer], set[str]]:
+    """The customers with these (checked) external ids by id, bare rows inserted for the new
+    ones, and which ids this call created; three statements at most, however many ids.
+
+    Safe when another call creates the same customers at once (theirs are loaded, not created).
+    """
+    wanted = set(external_ids)
+    found = {
+        c.external_id: c
+        for c in session.scalars(select(Customer).where(Customer.external_id.in_(wanted)))
+    }
+    missing = wanted - set(found)
+    created: set[str] = set()
+    if missing:
+        stmt = (
+            insert_for(session, Customer)
+            .values([{"external_id": external_id} for external_id in sorted(missing)])
+            .on_conflict_do_nothing(index_elements=["external_id"])
+            .returning(Customer.external_id)
+        )
+        created = set(session.scalars(stmt))
+        new = select(Customer).where(Customer.external_id.in_(missing))
+        found |= {c.external_id: c for c in session.scalars(new)}
+    return found, created
 
 
 def get_customer(session: Session, external_id: str) -> Customer:
