@@ -60,9 +60,11 @@ def _checked_row(columns: list[str], row: Row) -> Checked:
 
 
 def _write(session: Session, checked: list[Checked]) -> list[Outcome]:
-    customers, created = load_or_create_customers(
-        session, (item[0] for item in checked if not isinstance(item, str))
-    )
+    first_values: dict[str, dict[str, Any]] = {}
+    for item in checked:
+        if not isinstance(item, str):
+            first_values.setdefault(*item)
+    customers, created = load_or_create_customers(session, first_values)
     outcomes: list[Outcome] = []
     for item in checked:
         if isinstance(item, str):

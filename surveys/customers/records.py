@@ -5,7 +5,8 @@ Every value is checked before anything is written, so a rejected call leaves no 
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Mapping
+from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -91,31 +92,44 @@ def apply_customer_fields(
 
 
 def load_or_create_customers(
-    session: Session, external_ids: Iterable[str]
+    session: Session, new_values: Mapping[str, dict[str, Any]]
 ) -> tuple[dict[str, Customer], set[str]]:
-    """The customers with these (checked) external ids by id, bare rows inserted for the new
-    ones, and which ids this call created; three statements at most, however many ids.
+    """The customers with these external ids, by id, and which of them this call created; a few
+    statements however many ids (a batch of an import).
 
-    Safe when another call creates the same customers at once (theirs are loaded, not created).
+    Missing customers are inserted with their ``new_values`` (checked by
+    ``check_customer_fields``), so a new customer costs no UPDATE; apply the values with
+    ``apply_customer_fields`` afterwards as for any customer (for a created one that records
+    the first stage and changes nothing else). Safe when another call creates the same
+    customers at once: theirs are loaded, not created.
     """
-    wanted = set(external_ids)
     found = {
         c.external_id: c
-        for c in session.scalars(select(Customer).where(Customer.external_id.in_(wanted)))
+        for c in session.scalars(select(Customer).where(Customer.external_id.in_(new_values)))
     }
-    missing = wanted - set(found)
+    rows = [_new_row(e, values) for e, values in new_values.items() if e not in found]
     created: set[str] = set()
-    if missing:
+    # One INSERT per set of columns given (a multi-row VALUES needs the same columns in each).
+    for _, same in groupby(sorted(rows, key=sorted), key=sorted):
         stmt = (
             insert_for(session, Customer)
-            .values([{"external_id": external_id} for external_id in sorted(missing)])
+            .values(list(same))
             .on_conflict_do_nothing(index_elements=["external_id"])
             .returning(Customer.external_id)
         )
-        created = set(session.scalars(stmt))
+        created |= set(session.scalars(stmt))
+    if rows:
+        missing = [row["external_id"] for row in rows]
         new = select(Customer).where(Customer.external_id.in_(missing))
         found |= {c.external_id: c for c in session.scalars(new)}
     return found, created
+
+
+def _new_row(external_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    row = {"external_id": external_id, **values}
+    if "attributes" in row:
+        row["attributes"] = {k: v for k, v in row["attributes"].items() if v is not None}
+    return row
 
 
 def get_customer(session: Session, external_id: str) -> Customer:
