@@ -6,7 +6,6 @@ Every value is checked before anything is written, so a rejected call leaves no 
 import math
 import re
 from collections.abc import Mapping
-from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -108,21 +107,19 @@ def load_or_create_customers(
         for c in session.scalars(select(Customer).where(Customer.external_id.in_(new_values)))
     }
     rows = [_new_row(e, values) for e, values in new_values.items() if e not in found]
-    created: set[str] = set()
-    # One INSERT per set of columns given (a multi-row VALUES needs the same columns in each).
-    for _, same in groupby(sorted(rows, key=sorted), key=sorted):
-        stmt = (
-            insert_for(session, Customer)
-            .values(list(same))
-            .on_conflict_do_nothing(index_elements=["external_id"])
-            .returning(Customer.external_id)
-        )
-        created |= set(session.scalars(stmt))
-    if rows:
-        missing = [row["external_id"] for row in rows]
-        new = select(Customer).where(Customer.external_id.in_(missing))
-        found |= {c.external_id: c for c in session.scalars(new)}
-    return found, created
+    if not rows:
+        return found, set()
+    stmt = (
+        insert_for(session, Customer)
+        .on_conflict_do_nothing(index_elements=["external_id"])
+        .returning(Customer)
+    )
+    created = {c.external_id: c for c in session.scalars(stmt, rows)}
+    taken = [row["external_id"] for row in rows if row["external_id"] not in created]
+    if taken:  # created meanwhile by someone else
+        others = select(Customer).where(Customer.external_id.in_(taken))
+        found |= {c.external_id: c for c in session.scalars(others)}
+    return found | created, set(created)
 
 
 def _new_row(external_id: str, values: dict[str, Any]) -> dict[str, Any]:
