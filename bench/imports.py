@@ -60,10 +60,9 @@ def run_import(content: str, name: str) -> tuple[float, CustomerImport]:
     started = time.perf_counter()
     customer_import = imports.create_import(db.session, name, content)
     db.session.commit()
-    status = import_customers.apply(args=[customer_import.id]).get()
+    import_customers.apply(args=[customer_import.id]).get()
     seconds = time.perf_counter() - started
     db.session.expire_all()
-    assert status == "done", status
     return seconds, db.session.get(CustomerImport, customer_import.id)
 
 
@@ -110,7 +109,7 @@ def main() -> None:
             for run in ("first", "again"):
                 seconds, done = run_import(content, f"bench-{size}.csv")
                 summary = (
-                    f"{done.created_count} created, {done.updated_count} updated, "
+                    f"{done.status}: {done.created_count} created, {done.updated_count} updated, "
                     f"{done.unchanged_count} unchanged, {imports.failed_rows(done)} refused"
                 )
                 print(
