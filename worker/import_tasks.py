@@ -38,9 +38,8 @@ def import_customers(self, import_id: int) -> str:
         return customer_import.status
     db.session.commit()
     try:
-        while not imports.run_batch(db.session, customer_import):
+        for _ in imports.run_batches(db.session, customer_import):
             db.session.commit()
-        db.session.commit()
     except ConflictError:
         db.session.rollback()  # another run of the same import is ahead of this one
         log.info("import %s is being run by another worker", import_id)

@@ -5,6 +5,7 @@ Every value is checked before anything is written, so a rejected call leaves no 
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from surveys.customers.stages import move_stage
 from surveys.kernel.addresses import looks_like_email
-from surveys.kernel.db import insert_ignore
+from surveys.kernel.db import insert_for, insert_ignore
 from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
 from surveys.kernel.languages import normalise_locale
 from surveys.models import STAGES, Customer
@@ -50,15 +51,34 @@ def upsert_customer(
     :raises ValidationError: an unknown field or a bad value (email shape, locale, time zone,
         stage, attributes), with the offending fields named.
     """
-    external_id = _check_external_id(external_id)
-    unknown = set(fields) - set(UPSERT_FIELDS)
-    if unknown:
-        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
-    values = _checked(fields)
+    external_id, values = check_customer_fields(external_id, fields)
     created = insert_ignore(
         session, Customer, {"external_id": external_id}, conflict=["external_id"]
     )
     customer = session.scalars(select(Customer).where(Customer.external_id == external_id)).one()
+    apply_customer_fields(session, customer, values, cause=cause, initial=created is not None)
+    session.flush()
+    return customer
+
+
+def check_customer_fields(external_id: Any, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The external id and the fields, checked and cleaned, before anything is written.
+
+    :raises ValidationError: as ``upsert_customer``, every offending field named at once.
+    """
+    external_id = _check_external_id(external_id)
+    unknown = set(fields) - set(UPSERT_FIELDS)
+    if unknown:
+        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
+    return external_id, _checked(fields)
+
+
+def apply_customer_fields(
+    session: Session, customer: Customer, values: dict[str, Any], *, cause: str, initial: bool
+) -> None:
+    """Set checked ``values`` (``check_customer_fields``) on ``customer`` as ``upsert_customer``
+    does; ``initial`` for a customer created just now. Adds a StageChange; does not flush."""
+    values = dict(values)
     stage = values.pop("stage", None)
     if "email" in values and values["email"] != customer.email:
         customer.bounced_at = customer.bounce_reason = None  # a new address deserves a try
@@ -68,9 +88,46 @@ def upsert_customer(
             value = {k: v for k, v in merged.items() if v is not None}
         setattr(customer, field, value)
     if stage is not None:
-        move_stage(session, customer, stage, cause=cause, initial=created is not None)
-    session.flush()
-    return customer
+        move_stage(session, customer, stage, cause=cause, initial=initial)
+
+
+def load_or_create_customers(
+    session: Session, new_values: Mapping[str, dict[str, Any]]
+) -> tuple[dict[str, Customer], set[str]]:
+    """The customers with these external ids, by id, and which of them this call created; a few
+    statements however many ids (a batch of an import).
+
+    Missing customers are inserted with their ``new_values`` (checked by
+    ``check_customer_fields``), so a new customer costs no UPDATE; apply the values with
+    ``apply_customer_fields`` afterwards as for any customer (for a created one that records
+    the first stage and changes nothing else). Safe when another call creates the same
+    customers at once: theirs are loaded, not created.
+    """
+    found = {
+        c.external_id: c
+        for c in session.scalars(select(Customer).where(Customer.external_id.in_(new_values)))
+    }
+    rows = [_new_row(e, values) for e, values in new_values.items() if e not in found]
+    if not rows:
+        return found, set()
+    stmt = (
+        insert_for(session, Customer)
+        .on_conflict_do_nothing(index_elements=["external_id"])
+        .returning(Customer)
+    )
+    created = {c.external_id: c for c in session.scalars(stmt, rows)}
+    taken = [row["external_id"] for row in rows if row["external_id"] not in created]
+    if taken:  # created meanwhile by someone else
+        others = select(Customer).where(Customer.external_id.in_(taken))
+        found |= {c.external_id: c for c in session.scalars(others)}
+    return found | created, set(created)
+
+
+def _new_row(external_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    row = {"external_id": external_id, **values}
+    if "attributes" in row:
+        row["attributes"] = {k: v for k, v in row["attributes"].items() if v is not None}
+    return row
 
 
 def get_customer(session: Session, external_id: str) -> Customer:

@@ -36,7 +36,7 @@ GOOD_AND_BAD = (
 def run(session, content: bytes | str, name: str = "customers.csv", batch_size: int = 3):
     customer_import = imports.create_import(session, name, content)
     assert imports.start(session, customer_import)
-    while not imports.run_batch(session, customer_import, batch_size):
+    for _ in imports.run_batches(session, customer_import, batch_size):
         pass
     session.commit()
     session.refresh(customer_import)
@@ -157,16 +157,16 @@ def test_progress_is_committed_batch_by_batch_and_a_second_run_cannot_double_cou
     with Session(bind=session.get_bind(), expire_on_commit=False) as other_worker:
         stale = other_worker.get(CustomerImport, customer_import.id)  # read before the batch
 
-        assert imports.run_batch(session, customer_import, 3) is False
+        batches = imports.run_batches(session, customer_import, 3)
+        assert next(batches) == 3
         session.commit()
         assert customer_import.processed_rows == 3 and customer_import.created_count == 3
 
         with pytest.raises(ConflictError):
-            imports.run_batch(other_worker, stale, 3)
+            next(imports.run_batches(other_worker, stale, 3))
         other_worker.rollback()
 
-    assert imports.run_batch(session, customer_import, 3) is False
-    assert imports.run_batch(session, customer_import, 3) is True
+    assert list(batches) == [6, 7]  # and then it is done
     session.commit()
     assert customer_import.status == "done"
     assert (customer_import.processed_rows, customer_import.created_count) == (7, 7)

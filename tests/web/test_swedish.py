@@ -16,7 +16,7 @@ def test_swedish_customer_from_csv_is_asked_thanked_and_unsubscribed_in_swedish(
         session, "kunder.csv", "external_id,email,name,locale\ns1,sven@example.com,Sven,sv\n"
     )
     assert imports.start(session, customer_import)
-    while not imports.run_batch(session, customer_import, 10):
+    for _ in imports.run_batches(session, customer_import, 10):
         pass
     customer = session.scalars(select(Customer)).one()
     assert customer.locale == "sv"
