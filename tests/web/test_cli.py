@@ -172,7 +172,7 @@ def test_run_demo_with_redis_starts_a_worker_with_beat_and_stops_it(app, cli, mo
             return self.returncode
 
     monkeypatch.setattr("subprocess.Popen", FakeWorker)
-    monkeypatch.setattr("app.cli.redis_answers", lambda url, timeout=0.5: True)
+    monkeypatch.setattr("app.cli.demo.redis_answers", lambda url, timeout=0.5: True)
     celery_app = app.extensions["celery"]
     monkeypatch.setattr(celery_app, "send_task", lambda name, args, **_: enqueued.append(name))
     eager = celery_app.conf.task_always_eager

@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from app import cli as kaiku_cli
+from app.cli import imports as kaiku_cli
 from surveys.models import Customer, CustomerImport
 from worker.import_tasks import import_customers
 

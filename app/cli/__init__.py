@@ -1,0 +1,26 @@
+"""Flask CLI commands, one module by concern: staff and API keys (``accounts``), the demo data
+and the one-command demo server (``demo``), customer imports (``imports``)."""
+
+from collections.abc import Callable
+
+import click
+from flask import Flask
+
+from app.extensions import db
+from surveys.kernel.errors import KaikuError
+
+
+def register(app: Flask) -> None:
+    from app.cli import accounts, demo, imports
+
+    for module in (accounts, demo, imports):
+        module.register(app)
+
+
+def or_fail(call: Callable):
+    """Run a service call; a KaikuError becomes a clean CLI error (exit status 1)."""
+    try:
+        return call()
+    except KaikuError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
