@@ -17,6 +17,7 @@ from app.admin.forms import ImportForm
 from app.auth.decorators import role_required
 from app.extensions import csrf, db
 from surveys.customers import imports
+from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.languages import LANGUAGES
 from surveys.models import CustomerImport
@@ -78,7 +79,10 @@ def upload_import() -> ResponseReturnValue:
         return _upload_page(form, 413)
     try:
         customer_import = imports.create_import(
-            db.session, upload.filename or "customers.csv", content, created_by=current_user
+            db.session,
+            upload.filename or "customers.csv",
+            content,
+            actor=Actor.of_staff(current_user),
         )
     except ValidationError as exc:
         db.session.rollback()

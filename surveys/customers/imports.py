@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 from surveys.customers.import_file import decode, open_rows
 from surveys.customers.import_rows import import_rows
 from surveys.kernel import clock
+from surveys.kernel.actor import SYSTEM, Actor
 from surveys.kernel.aftercommit import run_after_commit
-from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
-from surveys.models import CustomerImport, StaffUser
+from surveys.kernel.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from surveys.models import CustomerImport
 
 MAX_STORED_ERRORS = 1000
 MAX_FILENAME_LENGTH = 255
@@ -43,16 +44,24 @@ IMPORT_TASK = "kaiku.import_customers"
 
 
 def create_import(
-    session: Session, filename: str, content: bytes | str, *, created_by: StaffUser | None = None
+    session: Session, filename: str, content: bytes | str, *, actor: Actor = SYSTEM
 ) -> CustomerImport:
     """Check the file's encoding and header, count its rows and store it as a queued import.
 
     The rows themselves are checked when the import runs (``run_batches``). Flushes; registers
     ``kaiku.import_customers`` with the import's id to run after the caller's commit.
 
+    Only an admin imports (the command line acts as Kaiku itself, ``SYSTEM``); the import
+    keeps who started it.
+
+    :raises ForbiddenError: ``actor`` is not an admin.
     :raises ValidationError: not UTF-8 text, no header, no external_id column, a column named
         twice or not at all, or no rows.
     """
+    if not actor.is_admin:
+        raise ForbiddenError(
+            f"{actor.label} has the {actor.role} role and may not import customers."
+        )
     text = decode(content)
     _, rows = open_rows(text)  # refuses a file without a usable header now, not in the worker
     total = sum(1 for _ in rows)
@@ -68,7 +77,7 @@ def create_import(
         status="queued",
         total_rows=total,
         errors=[],
-        created_by_id=created_by.id if created_by is not None else None,
+        created_by_id=actor.staff_id,
     )
     session.add(customer_import)
     session.flush()

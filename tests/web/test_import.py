@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from surveys.customers import imports
 from surveys.customers.records import upsert_customer
 from surveys.kernel import clock
-from surveys.kernel.errors import ConflictError, ValidationError
-from surveys.models import Customer, CustomerImport, StageChange
+from surveys.kernel.actor import Actor
+from surveys.kernel.errors import ConflictError, ForbiddenError, ValidationError
+from surveys.models import Customer, CustomerImport, StaffUser, StageChange
 from surveys.staff.accounts import create_staff
 from worker.import_tasks import import_customers
 
@@ -269,6 +270,19 @@ def test_upload_runs_the_import_and_its_page_shows_progress_and_bad_rows(admin, 
     }  # fmt: skip
     listing = admin.get("/admin/imports").get_data(as_text=True)
     assert "customers.csv" in listing
+    uploader = session.scalars(select(StaffUser).where(StaffUser.email == "admin@example.com"))
+    stored = session.get(CustomerImport, int(match.group(1)))
+    assert stored.created_by_id == uploader.one().id  # who started it, from the actor
+
+
+def test_only_an_admin_imports_and_the_command_line_acts_as_kaiku(session):
+    agent = create_staff(session, "agent@example.com", PASSWORD, role="agent")
+    with pytest.raises(ForbiddenError):
+        imports.create_import(session, "c.csv", "external_id\nc1\n", actor=Actor.of_staff(agent))
+
+    from_cli = imports.create_import(session, "c.csv", "external_id\nc1\n")
+
+    assert from_cli.created_by_id is None
 
 
 def test_a_queued_import_page_refreshes_itself(admin, session):
