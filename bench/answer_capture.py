@@ -30,7 +30,7 @@ from bench.common import ROOT, bench_env, flush_redis, fresh_database, make_app,
 from surveys.kernel import clock
 from surveys.kernel.tokens import hash_token, new_token
 from surveys.models import Customer, Invitation
-from tests.factories import make_survey
+from tests.factories.surveys import make_survey
 from tests.servers import free_port
 
 WRK_SCRIPT = """

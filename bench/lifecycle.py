@@ -62,7 +62,7 @@ def seed(app, customers: int, events: int) -> None:
     """Surveys with rules, ``customers`` customers, ``events`` unevaluated events (bulk)."""
     from app.extensions import db
     from surveys.models import Base, Customer, Event, TriggerRule
-    from tests.factories import make_survey
+    from tests.factories.surveys import make_survey
 
     rng = random.Random(7)
     with app.app_context():

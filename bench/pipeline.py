@@ -18,7 +18,7 @@ from surveys.delivery.invitations import create_invitation
 from surveys.kernel import clock
 from surveys.models import Customer, Invitation, RescueTask, Response, Survey
 from surveys.referrals.codes import create_programme
-from tests.factories import make_customer, make_survey
+from tests.factories.surveys import make_customer, make_survey
 from worker import tasks
 
 
