@@ -78,7 +78,7 @@ def test_the_429_page_speaks_the_browsers_language(limited):
         guess(client, n)
     blocked = client.get("/s/nope", headers={"Accept-Language": "fi-FI,fi;q=0.9"})
     assert blocked.status_code == 429
-    assert '<html lang="fi">' in blocked.text
+    assert '<html lang="fi">' in blocked.text and "Liian monta toimimatonta linkkiä" in blocked.text
 
 
 def test_every_kind_of_link_counts_against_one_budget(limited):
