@@ -77,12 +77,18 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 10 minutes")
     LOGIN_RATE_LIMIT_ENABLED = True
+    # Unknown respondent links (/s/, /u/, /r/) per client address, in the same storage; links
+    # that exist are never counted nor refused (app/respond/guessing.py).
+    TOKEN_GUESS_RATE_LIMIT = _env("TOKEN_GUESS_RATE_LIMIT", "30 per minute;300 per hour")
+    TOKEN_GUESS_RATE_LIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI")
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_KEY_PREFIX = "kaiku-limits"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
+    # A browser's clicks on one referral link count once in this many hours (a signed cookie).
+    REFERRAL_CLICK_WINDOW_HOURS = _env_int("REFERRAL_CLICK_WINDOW_HOURS", 24)
     # Proxies in front of Kaiku whose X-Forwarded-For/-Proto/-Host to trust (0: none). Behind
     # one TLS-terminating proxy set 1, or every client shares the proxy's address and rate limit.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
@@ -128,8 +134,10 @@ class TestConfig(Config):
     BASE_URL = "http://kaiku.test"
     SMTP_HOST = None
     WTF_CSRF_ENABLED = False
-    # Tests sign in many times a minute from one address; the rate-limit tests turn this on.
+    # Tests sign in and open unknown links many times a minute from one address; the rate-limit
+    # tests turn these on.
     LOGIN_RATE_LIMIT_ENABLED = False
+    TOKEN_GUESS_RATE_LIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     CELERY_EAGER = "1"
     CELERY = {**Config.CELERY, "broker_url": REDIS_URL}

@@ -1,4 +1,4 @@
-"""Respondent pages: the question, the "why", thanks, and the referral redirect.
+"""Respondent pages: the question, the "why", thanks, and the error pages of the blueprint.
 
 A GET never records anything: email security scanners fetch every link, so the link behind an
 email button (``/s/<token>?score=N``) only pre-selects N, and a small script (or the visible
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.extensions import csrf, db
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
+from app.respond.guessing import count_failed_lookup
 from surveys.answers.recording import add_comment, record_answer, response_for
 from surveys.catalog.scoring import SCALES, categorize
 from surveys.delivery.invitations import find_invitation
@@ -28,7 +29,7 @@ from surveys.kernel.errors import (
 from surveys.kernel.errors import ValidationError as ServiceValidationError
 from surveys.kernel.languages import N_, served_language
 from surveys.models import Invitation, Referral, Response
-from surveys.referrals.codes import active_programme, follow_referral, referral_url
+from surveys.referrals.codes import active_programme, referral_url
 
 # Token pages: nothing inline, nothing framed, nothing cached.
 TOKEN_PAGE_CSP = (
@@ -225,15 +226,6 @@ def referral_status(token: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/r/<code>")
-def follow(code: str) -> ResponseReturnValue:
-    """Count the click and redirect to the programme's own landing URL with ``ref=<code>``."""
-    # Link checkers probe with HEAD; only a real visit counts as a click.
-    url = follow_referral(db.session, code, count_click=request.method != "HEAD")
-    db.session.commit()
-    return redirect(url, 302)
-
-
 @bp.after_request
 def security_headers(response):
     """No token in a Referer to anyone, no sniffing; token pages are never cached or framed."""
@@ -263,12 +255,23 @@ REFERRAL_NOT_FOUND = (
     N_("This referral link is not valid"),
     N_("Please check the link with the person who shared it."),
 )
+TOO_MANY_GUESSES = (
+    N_("Too many links that do not work"),
+    N_("Please wait a while, then open the link again from the email."),
+)
 
 
 @bp.errorhandler(KaikuError)
 def domain_error(exc: KaikuError) -> ResponseReturnValue:
-    """A friendly page in the respondent's language (404 unknown link, 410 closed survey)."""
+    """A friendly page in the respondent's language (404 unknown link, 410 closed survey).
+
+    An unknown link counts against the client's address (app/respond/guessing.py); past the
+    limit the answer is 429 with ``Retry-After``.
+    """
     db.session.rollback()
+    wait = count_failed_lookup() if isinstance(exc, NotFoundError) else None
+    if wait is not None:
+        return _too_many_guesses(wait)
     if request.endpoint == "respond.referral_status":
         return jsonify(error={"code": exc.code, "message": exc.message}), exc.status
     if request.endpoint == "respond.follow" and isinstance(exc, NotFoundError):
@@ -280,3 +283,12 @@ def domain_error(exc: KaikuError) -> ResponseReturnValue:
     else:
         title, message = gettext("Something is not right"), exc.message
     return render_page("error.html", exc.status, status=exc.status, title=title, message=message)
+
+
+def _too_many_guesses(wait: int) -> ResponseReturnValue:
+    headers = {"Retry-After": str(wait)}
+    title, message = gettext(TOO_MANY_GUESSES[0]), gettext(TOO_MANY_GUESSES[1])
+    if request.endpoint == "respond.referral_status":
+        return jsonify(error={"code": "too_many_requests", "message": message}), 429, headers
+    page, _ = render_page("error.html", status=429, title=title, message=message)
+    return page, 429, headers
