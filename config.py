@@ -42,8 +42,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # A staff session ends this many hours after sign-in, or when the browser closes (the cookie
-    # is a browser-session cookie, so Flask-Login's "strong" protection applies to it).
+    # A staff session ends this many hours after sign-in, checked on the server (its row in
+    # staff_sessions), or when the browser closes (the cookie is a browser-session cookie, so
+    # Flask-Login's "strong" protection applies to it).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_HOURS", 12))
 
     INVITATION_TTL_DAYS = _env_int("INVITATION_TTL_DAYS", 30)

@@ -21,6 +21,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app.auth.security import init_security
+    from app.csp import init_csp
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
     from surveys.kernel.languages import DEFAULT_LANGUAGE, TRANSLATIONS_DIR
@@ -38,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     init_security(app)
+    init_csp(app)
     app.extensions["kaiku_settings"] = Settings.from_mapping(app.config)
 
 

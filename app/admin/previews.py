@@ -2,8 +2,8 @@
 
 The previews render the real templates with a dummy customer and token: nothing is stored, no
 email is sent, and the answer page's buttons do not submit. The email's HTML is served by a
-route of its own with a CSP that allows no script, no network and sandboxes it, and is shown in
-a sandboxed iframe.
+route of its own with a CSP that allows no script, no network, only its own inline styles (by
+hash) and sandboxes it, and is shown in a sandboxed iframe; so is the answer page.
 """
 
 from types import SimpleNamespace
@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext
 
 from app.admin import bp
 from app.auth.decorators import role_required
+from app.csp import framed_by_self, inline_style_policy
 from app.extensions import db
 from app.respond.routes import scale_ends
 from surveys.catalog import definitions as catalog
@@ -24,8 +25,10 @@ from surveys.models import Survey
 
 PREVIEW_TOKEN = "preview"
 EMAIL_KINDS = ("invitation", "reminder")
+# An email's styles are inline by necessity: its policy lists their hashes (app/csp.py).
 EMAIL_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+    "default-src 'none'; {style_src}; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'; sandbox"
 )
 
 
@@ -72,13 +75,14 @@ def preview(survey_id: int) -> ResponseReturnValue:
 
 @bp.get("/surveys/<int:survey_id>/preview/email")
 @role_required("admin")
+@framed_by_self
 def preview_email_html(survey_id: int) -> ResponseReturnValue:
     """The email's HTML alone, for the preview's sandboxed iframe."""
     survey = catalog.get_survey(db.session, survey_id)
     email = preview_email(survey, _lang(), _email_kind())
     headers = {
         "Content-Type": "text/html; charset=utf-8",
-        "Content-Security-Policy": EMAIL_CSP,
+        "Content-Security-Policy": EMAIL_CSP.format(style_src=inline_style_policy(email.html)),
         "X-Frame-Options": "SAMEORIGIN",
         "Cache-Control": "no-store",
     }
@@ -87,6 +91,7 @@ def preview_email_html(survey_id: int) -> ResponseReturnValue:
 
 @bp.get("/surveys/<int:survey_id>/preview/answer")
 @role_required("admin")
+@framed_by_self
 def preview_answer(survey_id: int) -> ResponseReturnValue:
     """The respondent's question page; its buttons do not submit, so nothing is recorded."""
     survey = catalog.get_survey(db.session, survey_id)

@@ -1,6 +1,10 @@
-"""Staff sign-in and sign-out, and the loader Flask-Login restores the user with."""
+"""Staff sign-in and sign-out, and the loader Flask-Login restores the user with.
 
-import hashlib
+Who is signed in is decided on the server: the cookie carries a session token, and the user is
+the one of its live session (``surveys/staff/sessions.py``), so a copied cookie is worth nothing
+after sign-out, deactivation, a password reset or ``SESSION_HOURS``.
+"""
+
 import time
 from urllib.parse import urlsplit
 
@@ -15,6 +19,7 @@ from app.auth.forms import LoginForm
 from app.extensions import db, limiter, login_manager
 from surveys.models import StaffUser
 from surveys.staff.accounts import authenticate, normalize_email, record_sign_in
+from surveys.staff.sessions import end_session, find_signed_in, start_session
 
 LOGIN_FAILED = "Email or password is wrong."
 
@@ -22,28 +27,16 @@ login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
 
 
-PASSWORD_STAMP = "_kaiku_pw"
-
-
-def password_stamp(user: StaffUser) -> str:
-    """A short fingerprint of the user's password hash, kept in their session: a new password
-    (an admin's reset) changes it and so ends every session signed in with the old one."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+# The key of the session cookie that carries the server-side session's token.
+SESSION_TOKEN = "_kaiku_session"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
-    """The signed-in user from the session cookie's id; None (signed out) once deactivated or
-    once their password has been reset since this session signed in."""
-    try:
-        user = db.session.get(StaffUser, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    if user is None or not user.active:
-        return None
-    if session.get(PASSWORD_STAMP) != password_stamp(user):
-        return None
-    return user
+    """The signed-in user, only through a live server-side session (``surveys.staff.sessions``):
+    None (signed out) once that session has ended or expired, or the user is deactivated."""
+    user = find_signed_in(db.session, session.get(SESSION_TOKEN))
+    return user if user is not None and user.get_id() == user_id else None
 
 
 def safe_next(target: str | None) -> str | None:
@@ -111,9 +104,11 @@ def login() -> str | WerkzeugResponse:
             # A fresh session for the signed-in user: nothing from before sign-in carries over.
             session.clear()
             record_sign_in(db.session, user)
+            lifetime = current_app.permanent_session_lifetime
+            token = start_session(db.session, user, lifetime)
             db.session.commit()
             login_user(user)
-            session[PASSWORD_STAMP] = password_stamp(user)
+            session[SESSION_TOKEN] = token
             return redirect(next_url or url_for("insights.overview"))
         error = LOGIN_FAILED
     return render_template("auth/login.html", form=form, error=error, next_url=next_url)
@@ -135,9 +130,13 @@ def too_many_attempts(exc: RateLimitExceeded) -> tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> WerkzeugResponse:
-    """Sign out; POST only (with the CSRF token), so a link or an image cannot sign anyone out."""
-    if current_user.is_authenticated:
-        logout_user()
-        session.clear()
+    """Sign out and end the session on the server; POST only (with the CSRF token), so a link or
+    an image cannot sign anyone out."""
+    signed_in = current_user.is_authenticated
+    end_session(db.session, session.get(SESSION_TOKEN))
+    db.session.commit()
+    logout_user()
+    session.clear()
+    if signed_in:
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -31,11 +31,6 @@ from surveys.kernel.languages import N_, served_language
 from surveys.models import Invitation, Referral, Response
 from surveys.referrals.codes import active_programme, referral_url
 
-# Token pages: nothing inline, nothing framed, nothing cached.
-TOKEN_PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
 SCORE_PARAM = re.compile(r"[0-9]{1,2}")
 
 
@@ -228,13 +223,13 @@ def referral_status(token: str) -> ResponseReturnValue:
 
 @bp.after_request
 def security_headers(response):
-    """No token in a Referer to anyone, no sniffing; token pages are never cached or framed."""
+    """No token in a Referer to anyone, no sniffing; token pages are never cached or framed (their
+    Content-Security-Policy is every page's, app/csp.py)."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     if request.view_args and "token" in request.view_args:
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", TOKEN_PAGE_CSP)
     elif request.endpoint == "respond.follow":
         response.headers["Cache-Control"] = "no-store"
     return response

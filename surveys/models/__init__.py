@@ -18,7 +18,7 @@ from surveys.models.rescue import (
     RescueTaskEvent,
 )
 from surveys.models.responses import Response, ResponseTheme
-from surveys.models.staff import ROLES, ApiKey, StaffUser
+from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser
 
 __all__ = [
     "CHANNELS",
@@ -49,6 +49,7 @@ __all__ = [
     "Response",
     "ResponseTheme",
     "StageChange",
+    "StaffSession",
     "StaffUser",
     "Survey",
     "TriggerRule",

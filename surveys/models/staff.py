@@ -1,9 +1,9 @@
-"""Staff users who sign in, and API keys integrators call with."""
+"""Staff users who sign in, their signed-in sessions, and API keys integrators call with."""
 
 from datetime import datetime
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
 
@@ -40,6 +40,29 @@ class StaffUser(Base):
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.email} {self.role}>"
+
+
+class StaffSession(Base):
+    """One signed-in browser of a staff user; the cookie carries the token, the row its hash.
+
+    A session is live while its row exists and ``expires_at`` is ahead (see
+    ``surveys/staff/sessions.py``): signing out, deactivation and a password reset delete rows.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+    staff_user: Mapped[StaffUser] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StaffSession {self.id} of staff user {self.staff_user_id}>"
 
 
 class ApiKey(Base):

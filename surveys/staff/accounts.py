@@ -5,6 +5,7 @@ Passwords are stored only as werkzeug's salted scrypt hash (werkzeug's current d
 a hash made with older settings is replaced at the next successful sign-in. Emails are kept
 lower-case so that sign-in is case-insensitive and one address cannot be registered twice in two
 spellings. There is always at least one active admin: no change may remove the last one.
+Deactivating a user or resetting their password ends all their sessions (``sessions.py``).
 """
 
 import functools
@@ -19,6 +20,7 @@ from surveys.kernel import clock
 from surveys.kernel.addresses import looks_like_email
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import ROLES, RescueTask, StaffUser
+from surveys.staff.sessions import end_all_sessions
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt over a megabyte of "password" is a cheap way to burn a server's CPU.
@@ -155,7 +157,7 @@ def update_staff(session: Session, user: StaffUser, *, name: str | None, role: s
 
 
 def deactivate_staff(session: Session, user: StaffUser) -> StaffUser:
-    """Stop ``user`` from signing in; a signed-in session of theirs ends at its next request.
+    """Stop ``user`` from signing in, and end every session of theirs.
 
     Idempotent; flushes, the caller commits. Their rescue tasks stay assigned to them.
 
@@ -166,6 +168,7 @@ def deactivate_staff(session: Session, user: StaffUser) -> StaffUser:
             _keep_an_admin(session, user, "deactivate")
         user.active = False
         session.flush()
+    end_all_sessions(session, user)
     return user
 
 
@@ -186,13 +189,14 @@ def reset_password(session: Session, user: StaffUser, password: str | None = Non
     """Give ``user`` a new password: ``password``, or a generated one when None.
 
     Returns the new password so the caller can show it once (it is stored only as a hash).
-    Flushes, the caller commits.
+    Ends every session of ``user``, signed in with the old one. Flushes, the caller commits.
 
     :raises ValidationError: a given password shorter than 10 or longer than 1024 characters.
     """
     password = generate_password() if password is None else validate_password(password)
     user.password_hash = generate_password_hash(password)
     session.flush()
+    end_all_sessions(session, user)
     return password
 
 
