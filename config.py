@@ -35,8 +35,15 @@ class Config:
     SMTP_STARTTLS = _env("SMTP_STARTTLS", "0") == "1"
     MAIL_FROM = _env("MAIL_FROM", "Kaiku <feedback@localhost>")
 
-    # Request bodies past this answer 413 before any view runs.
+    # Request bodies past this answer 413 before any view runs (JSON under /api/, Kaiku's error
+    # page elsewhere); the CSV upload raises it for its own request (app/admin/imports.py). The
+    # request line and headers are gunicorn's to limit (gunicorn.conf.py).
     MAX_CONTENT_LENGTH = 64 * 1024
+    # Multipart forms (the upload): one text field at most this big, at most this many fields.
+    # Kaiku's longest text field, a rescue email's body, is 10,000 characters; its largest form,
+    # a trigger rule with 20 filter rows, has under 70 fields.
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+    MAX_FORM_PARTS = 100
     WTF_CSRF_TIME_LIMIT = 24 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -87,3 +87,66 @@ def who_acted_after_the_actor_migration(app) -> tuple[list, list]:
                 sa.text("SELECT author_kind, author_label FROM rescue_notes ORDER BY id")
             ).all()
     return [tuple(row) for row in history], [tuple(row) for row in notes]
+
+
+# The rows of invitations_after_the_open_index_migration: (id, customer id, status before).
+DUPLICATES = [(1, 1, "sent"), (2, 1, "queued"), (3, 1, "scheduled"), (4, 1, "answered"),
+              (5, 1, "skipped"), (6, 2, "pending")]  # fmt: skip
+CLOSED_DUPLICATE = "skipped: open invitation 1 for this survey (a duplicate, closed when one "
+
+
+def invitations_after_the_open_index_migration(app) -> list[tuple]:
+    """Write open duplicates as the code before the index could (customer 1 has three open
+    invitations to one survey), migrate to head; each invitation's (id, status, reason), and
+    whether the database then refuses another open one."""
+    t = "2026-11-01 09:00:00"
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="8d3f6a1c2b57")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO surveys (id, key, name, kind, active, created_at, recontact_days,"
+                    " expire_days, quiet_weekends, texts) VALUES (1, 'k', 'NPS', 'nps', :yes, :t,"
+                    " 90, 14, :no, '{}')"
+                ),
+                {"t": t, "yes": True, "no": False},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO customers (id, external_id, locale, timezone, stage, attributes,"
+                    " unsubscribed, created_at, updated_at) VALUES"
+                    " (1, 'c-1', 'en', 'UTC', 'active', '{}', :no, :t, :t),"
+                    " (2, 'c-2', 'en', 'UTC', 'active', '{}', :no, :t, :t)"
+                ),
+                {"t": t, "no": False},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO invitations (id, survey_id, customer_id, token_hash, status,"
+                    " channel, reason, created_at, expires_at)"
+                    " VALUES (:id, 1, :customer, :hash, :status, 'email', NULL, :t, :t)"
+                ),
+                [
+                    {"id": i, "customer": c, "status": s, "hash": f"{i:064d}", "t": t}
+                    for i, c, s in DUPLICATES
+                ],
+            )
+        upgrade(directory=str(MIGRATIONS))
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT id, status, reason FROM invitations ORDER BY id")
+            ).all()
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO invitations (survey_id, customer_id, token_hash, status,"
+                        " channel, created_at, expires_at)"
+                        " VALUES (1, 2, 'x', 'scheduled', 'email', :t, :t)"
+                    ),
+                    {"t": t},
+                )
+            refused = False
+        except sa.exc.IntegrityError:
+            refused = True
+    return [tuple(row) for row in rows] + [("another open one refused", refused)]

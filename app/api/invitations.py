@@ -51,11 +51,14 @@ def create_survey_invitation(survey_id: int) -> tuple[dict[str, Any], int]:
     """Upsert the customer and invite them: a link only, or with ``send`` true an email.
 
     201 with the invitation (``invitation_json``). A link only (``send`` false) sends nothing,
-    so it is not subject to eligibility: "pending" with its ``url``. An email is decided like
+    so it is not subject to eligibility: "pending" with its ``url``, except that a customer has
+    one open invitation per survey (held by the database, also for two requests at once): while
+    one is open, the new one is "skipped" with ``reason`` naming it. An email is decided like
     every other send (``surveys.delivery.eligibility``): "queued" with its ``url`` when it may
     go out now; "scheduled" with ``scheduled_for`` and ``reason`` in the customer's quiet hours (the
     dispatcher sends it at the first allowed minute); "skipped" with ``reason`` for an open
-    invitation to this survey or inside the survey's or the global recontact window. A
+    invitation to this survey (also one a concurrent request just made: one email goes out)
+    or inside the survey's or the global recontact window. A
     scheduled or skipped invitation has ``url`` null: its link arrives in the email once it is
     sent, and a skipped one is closed (never answerable), so handing out its link would bypass
     the very decision it records. The request is refused, with nothing stored, for an

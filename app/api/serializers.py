@@ -70,7 +70,9 @@ def invitation_json(invitation: Invitation | NewInvitation, settings: Settings) 
     token = None
     if isinstance(invitation, NewInvitation):
         invitation, token = invitation.invitation, invitation.token
-    elif invitation.status in LINK_STATUSES:
+    if invitation.status not in LINK_STATUSES:
+        token = None  # a new invitation can be skipped: its link is closed from the start
+    elif token is None:
         token = invitation_token(invitation, settings)
     return {
         "id": invitation.id,

@@ -10,6 +10,10 @@ invitation, so the API can say why each one was sent, held or skipped. The rules
 3. survey paused → skip;
 4. quiet hours (and, per survey, weekends) in the customer's own time zone → postpone to the
    next allowed minute.
+
+The open-invitation rule of 2 also holds without ``check_windows`` and under concurrency: the
+database keeps one open invitation per customer and survey (a partial unique index), and
+``invitations.insert_invitations`` records a row that meets one as skipped, with ``open_reason``.
 """
 
 from collections.abc import Iterable, Sequence
@@ -206,7 +210,7 @@ def _window_reason(
         if last_any is None or past.asked_at > last_any:
             last_any = past.asked_at
     if same_open is not None:
-        return f"skipped: open invitation {same_open.id} ({same_open.status}) for this survey"
+        return open_reason(same_open.id, same_open.status)
     survey_window = timedelta(days=survey.recontact_days or 0)
     if last_same is not None and survey_window and last_same > at - survey_window:
         return (
@@ -220,6 +224,11 @@ def _window_reason(
             f"{settings.global_recontact.days}-day recontact window"
         )
     return None
+
+
+def open_reason(invitation_id: int, status: str) -> str:
+    """Why a second invitation of a customer to a survey is skipped: the open one it names."""
+    return f"skipped: open invitation {invitation_id} ({status}) for this survey"
 
 
 def _asked(when: datetime, at: datetime) -> str:

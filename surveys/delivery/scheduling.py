@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from surveys.delivery.eligibility import SKIP, Decision, decide
 from surveys.delivery.emails import queue_invitation_email
 from surveys.delivery.handlers import record_handlers
-from surveys.delivery.invitations import NewInvitation, ensure_active, invitation_token, new_link
+from surveys.delivery.invitations import (
+    NewInvitation,
+    ensure_active,
+    insert_invitations,
+    invitation_token,
+    new_link,
+    with_cause,
+)
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.settings import Settings
 from surveys.models import CHANNELS, Customer, Event, Invitation, OutboxEmail, Survey, TriggerRule
@@ -36,7 +43,8 @@ def schedule_invitation(
     "skipped" as ``eligibility.decide`` says, with the reason kept. Flushes; the caller commits.
 
     ``cause`` is a few words on why it was made ("win-back re-survey"); it prefixes the reason.
-    Win-back re-surveys pass ``check_windows=False`` (they are meant to re-ask).
+    Win-back re-surveys pass ``check_windows=False`` (they are meant to re-ask), yet never open
+    a second invitation: one that meets an open one is skipped (``insert_invitations``).
 
     :raises ValidationError: an unknown channel, or a naive ``at``.
     """
@@ -63,9 +71,7 @@ def schedule_invitation(
         rule_id=rule.id if rule is not None else None,
         cause=cause,
     )
-    invitation = Invitation(**row)
-    session.add(invitation)
-    session.flush()
+    (invitation,) = insert_invitations(session, [row], cause=cause)
     return invitation
 
 
@@ -113,9 +119,6 @@ def invitation_row(
     """
     link, _ = new_link(settings)
     skipped = decision.action == SKIP
-    reason = decision.reason or None
-    if cause:
-        reason = f"{cause}; {reason}" if reason else cause
     return {
         "survey_id": survey.id,
         "customer_id": customer_id,
@@ -124,7 +127,7 @@ def invitation_row(
         "channel": channel,
         "event_id": event_id,
         "trigger_rule_id": rule_id,
-        "reason": reason[:300] if reason else None,
+        "reason": with_cause(cause, decision.reason or None),
         "scheduled_for": None if skipped else decision.at,
         "expires_at": decision.at if skipped else expiry(survey, decision.at),
     }

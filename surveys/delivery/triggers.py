@@ -3,7 +3,8 @@
 For each event, every active rule of an active survey on that event name whose filters match
 the customer gives one invitation wanted at ``occurred_at + delay``: "scheduled" (perhaps moved
 by quiet hours) or "skipped" with its reason, as ``eligibility`` decides. The row is unique per
-(event, rule), so evaluating an event again adds nothing.
+(event, rule), so evaluating an event again adds nothing; one that meets an open invitation made
+meanwhile by another transaction is kept skipped (``invitations.insert_invitations``).
 
 Built for bursts: a batch of events costs a handful of queries whatever its size (the rules
 once, the customers' recent invitations once, one multi-row insert).
@@ -19,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
 from surveys.delivery.eligibility import SKIP, Past, decide_with, load_histories
+from surveys.delivery.invitations import evaluated_pairs, insert_invitations
 from surveys.delivery.scheduling import invitation_row
-from surveys.kernel.db import insert_for
 from surveys.kernel.settings import Settings
 from surveys.models import Customer, Event, Invitation, Survey, TriggerRule
 
@@ -100,7 +101,7 @@ def evaluate_events(
         return []
     earliest = min(e.occurred_at for e, _ in wanted)
     histories = load_histories(session, [e.customer_id for e, _ in wanted], settings, at=earliest)
-    done = _already_evaluated(session, wanted)
+    done = evaluated_pairs(session, {event.id for event, _ in wanted})
 
     rows = []
     for event, rule in wanted:
@@ -122,25 +123,7 @@ def evaluate_events(
             # Counts for this customer's later events in the batch: an open invitation, and
             # (once sent) a contact inside the windows.
             history.append(Past(-len(rows), survey.id, "scheduled", decision.at))
-    if not rows:
-        return []
-    stmt = (
-        insert_for(session, Invitation)
-        .on_conflict_do_nothing(index_elements=["event_id", "trigger_rule_id"])
-        .returning(Invitation)
-    )
-    return sorted(session.scalars(stmt, rows), key=lambda invitation: invitation.id)
-
-
-def _already_evaluated(session: Session, wanted) -> set[tuple[int, int]]:
-    """(event id, rule id) pairs that have their invitation already (a re-evaluation)."""
-    event_ids = {event.id for event, _ in wanted}
-    rows = session.execute(
-        select(Invitation.event_id, Invitation.trigger_rule_id).where(
-            Invitation.event_id.in_(event_ids)
-        )
-    )
-    return {(event_id, rule_id) for event_id, rule_id in rows}
+    return insert_invitations(session, rows)
 
 
 def _field_value(customer: Customer, field: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
@@ -16,6 +16,8 @@ from surveys.models.customers import Customer
 INVITATION_STATUSES = ("scheduled", "skipped", "pending", "queued", "sent", "answered", "expired")
 # Statuses that count as an open invitation: the customer could still be asked or answer.
 OPEN_STATUSES = ("scheduled", "pending", "queued", "sent")
+# The partial unique index's condition; its migration spells the same statuses out.
+OPEN_WHERE = column("status").in_(OPEN_STATUSES)
 
 
 class Invitation(Base):
@@ -26,6 +28,17 @@ class Invitation(Base):
         Index("ix_invitations_status_scheduled", "status", "scheduled_for"),
         # One invitation (or one recorded skip) per event and rule: re-evaluation adds nothing.
         UniqueConstraint("event_id", "trigger_rule_id", name="uq_invitations_event_rule"),
+        # One open invitation per customer and survey, whatever made it and however many
+        # requests race: a second insert conflicts (surveys/delivery/invitations.py records it
+        # skipped instead).
+        Index(
+            "uq_invitations_open_customer_survey",
+            "customer_id",
+            "survey_id",
+            unique=True,
+            postgresql_where=OPEN_WHERE,
+            sqlite_where=OPEN_WHERE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from app.demo.seed import ADMIN_EMAIL, seed_demo
 from surveys.answers.processing import process_responses
 from surveys.kernel import clock
 from surveys.models import (
+    OPEN_STATUSES,
     Customer,
     Event,
     Invitation,
@@ -162,3 +163,15 @@ def test_demo_rescue_report_has_contact_times_sla_and_win_backs(session, seeded)
     assert total["median_first_contact_hours"] is not None
     assert 0 < total["contacted_within_sla_pct"] < 100
     assert total["won_back"] >= 1
+
+
+def test_the_seed_leaves_one_open_invitation_per_customer_and_survey(session, seeded):
+    per_pair = (
+        select(func.count(Invitation.id))
+        .where(Invitation.status.in_(OPEN_STATUSES))
+        .group_by(Invitation.customer_id, Invitation.survey_id)
+    )
+    assert max(session.scalars(per_pair)) == 1
+    # Every invitation of the story is the one it meant, none a skipped duplicate.
+    planned = select(Invitation.status).where(Invitation.event_id.is_(None))
+    assert "skipped" not in set(session.scalars(planned))

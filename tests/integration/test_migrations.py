@@ -10,10 +10,12 @@ from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
 from tests.schema import (
+    CLOSED_DUPLICATE,
     MIGRATIONS,
     WHO_ACTED,
     app_on,
     drift,
+    invitations_after_the_open_index_migration,
     who_acted_after_the_actor_migration,
 )
 
@@ -58,3 +60,13 @@ def test_migrations_downgrade_and_upgrade_again_on_postgres(empty_postgres):
 
 def test_existing_rescue_history_keeps_saying_who_acted_on_postgres(empty_postgres):
     assert who_acted_after_the_actor_migration(app_on(empty_postgres)) == WHO_ACTED
+
+
+def test_the_open_index_migration_closes_the_newer_duplicates_on_postgres(empty_postgres):
+    rows = invitations_after_the_open_index_migration(app_on(empty_postgres))
+
+    assert [row[1] for row in rows[:-1]] == [
+        "sent", "skipped", "skipped", "answered", "skipped", "pending"
+    ]  # fmt: skip
+    assert all(rows[i][2].startswith(CLOSED_DUPLICATE) for i in (1, 2))
+    assert rows[-1] == ("another open one refused", True)

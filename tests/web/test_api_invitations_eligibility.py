@@ -1,6 +1,7 @@
 """An email invitation over the API is decided like every other send (surveys.delivery.eligibility):
 an open invitation or a recontact window records it "skipped" with the reason, quiet hours in the
-customer's zone hold it "scheduled" until the dispatcher sends it; a link only is not a send.
+customer's zone hold it "scheduled" until the dispatcher sends it; a link only is not a send, but
+it is the customer's one open invitation to the survey like any other.
 All on a controllable clock."""
 
 from urllib.parse import urlsplit
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from surveys.answers.recording import record_answer
 from surveys.delivery.invitations import answer_url, invitation_token
-from surveys.models import Customer, Invitation, OutboxEmail
+from surveys.models import OPEN_STATUSES, Customer, Invitation, OutboxEmail
 from tests.factories.clock import Clock, utc
 from tests.factories.surveys import make_survey
 from tests.web.conftest import assert_error
@@ -160,13 +161,39 @@ def test_quiet_hours_are_the_customers_not_the_servers(api_client, session, cloc
 def test_a_link_only_invitation_is_not_a_send(api_client, session, clock):
     survey = make_survey(session)
     session.commit()
-    invite(api_client, survey)  # an open emailed invitation
+    answered(session, invite(api_client, survey).get_json()["id"])  # inside the window now
     clock.set(MONDAY_LATE)  # and quiet hours
 
     answer = invite(api_client, survey, send=False, timezone="Europe/Helsinki").get_json()
 
     assert answer["status"] == "pending" and answer["url"] and answer["reason"] is None
     assert outbox_count(session) == 1
+
+
+def test_a_link_only_invitation_while_one_is_open_is_skipped(api_client, session, clock):
+    survey = make_survey(session)
+    session.commit()
+    first = invite(api_client, survey).get_json()  # an open emailed invitation
+
+    answer = invite(api_client, survey, send=False).get_json()
+
+    assert (answer["status"], answer["url"]) == ("skipped", None)
+    assert answer["reason"] == f"skipped: open invitation {first['id']} (sent) for this survey"
+    assert fresh(session, first["id"]).status == "sent" and outbox_count(session) == 1
+
+
+def test_a_send_after_a_link_only_invitation_is_skipped(api_client, session, clock):
+    survey = make_survey(session)
+    session.commit()
+    link = invite(api_client, survey, send=False).get_json()
+
+    answer = invite(api_client, survey).get_json()
+
+    assert (answer["status"], answer["url"]) == ("skipped", None)
+    assert answer["reason"] == f"skipped: open invitation {link['id']} (pending) for this survey"
+    assert outbox_count(session) == 0
+    open_ones = select(func.count(Invitation.id)).where(Invitation.status.in_(OPEN_STATUSES))
+    assert session.scalar(open_ones) == 1
 
 
 def test_refusals_store_nothing_and_come_before_the_windows(api_client, session, clock):

@@ -6,10 +6,12 @@ from flask_migrate import downgrade, upgrade
 from app.extensions import db
 from surveys.models import Survey
 from tests.schema import (
+    CLOSED_DUPLICATE,
     MIGRATIONS,
     WHO_ACTED,
     app_on,
     drift,
+    invitations_after_the_open_index_migration,
     who_acted_after_the_actor_migration,
 )
 
@@ -56,3 +58,20 @@ def test_survey_texts_move_into_the_texts_column_and_back(tmp_path):
             sa.text("SELECT question_en, question_fi, comment_prompt_fi FROM surveys")
         ).one()
         assert tuple(row) == ("Recommend?", "Recommend?", "Why?")  # no Finnish: as shown
+
+
+def test_the_open_index_migration_closes_the_newer_duplicates(tmp_path):
+    app = app_on(f"sqlite:///{tmp_path / 'duplicates.db'}")
+    rows = invitations_after_the_open_index_migration(app)
+
+    assert [row[:2] for row in rows[:-1]] == [
+        (1, "sent"),
+        (2, "skipped"),
+        (3, "skipped"),
+        (4, "answered"),
+        (5, "skipped"),
+        (6, "pending"),
+    ]
+    assert all(rows[i][2].startswith(CLOSED_DUPLICATE) for i in (1, 2))
+    assert rows[4][2] is None  # skipped before: left as it was
+    assert rows[-1] == ("another open one refused", True)
