@@ -14,6 +14,7 @@ from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import csrf, db
+from app.inputs import keeps_text
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
 from surveys.answers.recording import add_comment, record_answer, response_for
@@ -138,6 +139,7 @@ def answer(token: str) -> ResponseReturnValue:
 
 @bp.route("/s/<token>/why", methods=["GET", "POST"])
 @csrf.exempt
+@keeps_text("comment")  # a respondent's words are kept, never refused for a character
 def why(token: str) -> ResponseReturnValue:
     """Ask for the reason behind the score; a POST saves it (or clears it) and thanks."""
     invitation = _invitation(token)
