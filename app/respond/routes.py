@@ -6,8 +6,6 @@ Send button) posts it. Each POST commits (which sends the answer's processing, r
 the recording service), then redirects (303).
 """
 
-import re
-
 from flask import current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
@@ -18,7 +16,7 @@ from app.inputs import keeps_text
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
 from surveys.answers.recording import add_comment, record_answer, response_for
-from surveys.catalog.scoring import SCALES, categorize
+from surveys.catalog.scoring import SCALES, categorize, parse_score
 from surveys.delivery.invitations import find_invitation
 from surveys.kernel.errors import (
     InvalidScoreError,
@@ -36,7 +34,6 @@ TOKEN_PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-SCORE_PARAM = re.compile(r"[0-9]{1,2}")
 
 
 def _invitation(token: str) -> Invitation:
@@ -97,9 +94,7 @@ def _question_page(
 
 def _score_param(raw: str | None, kind: str) -> int | None:
     """``?score=N`` when N is on the survey's scale; anything else is ignored."""
-    if raw is None or not SCORE_PARAM.fullmatch(raw):
-        return None
-    score = int(raw)
+    score = parse_score(raw)
     return score if score in SCALES[kind].scores else None
 
 
