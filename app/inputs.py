@@ -1,6 +1,9 @@
 """The one input check of every request: path segments, query strings and form fields carry
 no character a database cannot store or a person cannot type.
 
+An ``<int:...>`` path segment matches only ids a row can have (1 to 2**31 - 1, PostgreSQL's
+integer): a larger number is a 404, not a database error.
+
 A NUL, another C0 control character (but tab and line breaks, which a person types into a
 textarea) or a lone surrogate is refused before any view runs: 404 in a path segment (no such
 address exists), 422 in a query parameter or form field, naming it, and nothing changes. A form
@@ -14,7 +17,9 @@ from typing import TypeVar
 
 from flask import Flask, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing import IntegerConverter
 
+from surveys.catalog.definitions import MAX_ID
 from surveys.kernel.errors import NotFoundError, ValidationError
 
 View = TypeVar("View", bound=Callable)
@@ -104,6 +109,17 @@ def _refuse_bad(items: Iterable[tuple[str, str]], noun: str) -> None:
             )
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` up to MAX_ID unless a rule says otherwise (``<int(max=N):...>``)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_inputs(app: Flask) -> None:
-    """Run ``check_request`` before every view of ``app``."""
+    """Bound ``<int:...>`` path segments, and run ``check_request`` before every view of ``app``.
+
+    Call before any blueprint is registered: a rule binds its converter when it is added.
+    """
+    app.url_map.converters["int"] = IdConverter
     app.before_request(check_request)

@@ -108,3 +108,14 @@ def test_an_uploaded_file_name_with_a_nul_is_kept_without_it(client, session, pa
 
     assert reply.status_code == 303
     assert session.scalars(select(CustomerImport.filename)).one() == "mylist.csv"
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, session, api):
+    make_staff(session, "admin", email="boss@example.com")
+    session.commit()
+    sign_in(client, "boss@example.com")
+    huge = "99999999999999999999"
+
+    assert client.get(f"/rescue/{huge}").status_code == 404
+    assert client.post(f"/rescue/{huge}/notes", data={"note-body": "hi"}).status_code == 404
+    assert_error(client.get(f"/api/v1/rescue-tasks/{huge}", headers=api), 404)
