@@ -1,8 +1,8 @@
 """The one input check of every request: path segments, query strings and form fields carry
 no character a database cannot store or a person cannot type.
 
-An ``<int:...>`` path segment matches only ids a row can have (1 to 2**31 - 1, PostgreSQL's
-integer): a larger number is a 404, not a database error.
+An ``<int:...>`` path segment larger than any id a row can have (2**31 - 1, PostgreSQL's
+integer) is a 404, not a database error.
 
 A NUL, another C0 control character (but tab and line breaks, which a person types into a
 textarea) or a lone surrogate is refused before any view runs: 404 in a path segment (no such
@@ -17,7 +17,6 @@ from typing import TypeVar
 
 from flask import Flask, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
-from werkzeug.routing import IntegerConverter
 
 from surveys.catalog.definitions import MAX_ID
 from surveys.kernel.errors import NotFoundError, ValidationError
@@ -72,12 +71,14 @@ def keeps_text(*fields: str) -> Callable[[View], View]:
 def check_request() -> None:
     """The ``before_request`` hook: refuse a bad path segment, query parameter or form field.
 
-    :raises NotFoundError: a path segment fails the rule (404).
+    :raises NotFoundError: a path segment fails the rule, or is an id too large to exist (404).
     :raises ValidationError: a query parameter or form field fails it (422), named in ``fields``.
     """
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and text_problem(value):
             raise NotFoundError("Nothing is at this address: it has a character no link has.")
+        if isinstance(value, int) and value > MAX_ID:
+            raise NotFoundError("Nothing is at this address: no id is that large.")
     _refuse_bad(request.args.items(multi=True), "parameter")
     # Only a form body is parsed here: a JSON body is the API's to read, with its own limits,
     # and a body over the app's limit is left to the one view that raises it (the CSV upload).
@@ -109,17 +110,6 @@ def _refuse_bad(items: Iterable[tuple[str, str]], noun: str) -> None:
             )
 
 
-class IdConverter(IntegerConverter):
-    """``<int:...>`` up to MAX_ID unless a rule says otherwise (``<int(max=N):...>``)."""
-
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False) -> None:  # noqa: A002
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
-
-
 def init_inputs(app: Flask) -> None:
-    """Bound ``<int:...>`` path segments, and run ``check_request`` before every view of ``app``.
-
-    Call before any blueprint is registered: a rule binds its converter when it is added.
-    """
-    app.url_map.converters["int"] = IdConverter
+    """Run ``check_request`` before every view of ``app``."""
     app.before_request(check_request)

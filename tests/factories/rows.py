@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
-from werkzeug.routing.converters import NumberConverter
 
 from surveys.kernel.settings import Settings
 from surveys.models import CustomerImport, TriggerRule
@@ -26,7 +25,8 @@ class Rows:
         """``rule`` built with the ids its parameters name (UNKNOWN_ID / "x" for others)."""
         values: dict[str, object] = {}
         for name in rule.arguments:
-            is_number = isinstance(rule._converters[name], NumberConverter)
+            converter = type(rule._converters[name]).__name__
+            is_number = converter in ("IntegerConverter", "NumberConverter")
             values[name] = self.ids.get(name, UNKNOWN_ID) if is_number else "x"
         return rule.build(values, append_unknown=False)[1]
 
