@@ -10,6 +10,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
     register_extensions(app)
+    register_input_checks(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
@@ -41,6 +42,12 @@ def register_extensions(app: Flask) -> None:
     init_security(app)
     init_csp(app)
     app.extensions["kaiku_settings"] = Settings.from_mapping(app.config)
+
+
+def register_input_checks(app: Flask) -> None:
+    from app.inputs import init_inputs
+
+    init_inputs(app)
 
 
 def register_blueprints(app: Flask) -> None:

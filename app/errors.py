@@ -12,10 +12,8 @@ def wants_json() -> bool:
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
-    body = {"code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return {"error": body}
+    """The API's error shape; ``fields`` is always there, ``{}`` when no field is to blame."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
 def register(app: Flask) -> None:

@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMe
 
 from app.api.errors import from_pydantic
 from app.extensions import db
+from app.inputs import text_problem
 from surveys.catalog.definitions import MAX_ID
 from surveys.kernel.errors import NotFoundError, ValidationError
 
@@ -22,6 +23,7 @@ Row = TypeVar("Row")
 
 # Deeper than any body the API expects; a limit here keeps the checks below off the C stack.
 MAX_DEPTH = 20
+JSON_CONTROLS = frozenset(chr(code) for code in range(1, 32)) | {"\x7f"}
 
 
 def json_body(schema: type[Model]) -> Model:
@@ -62,11 +64,6 @@ def query_args(schema: type[Model]) -> Model:
         for name, value in request.args.items()
         if value != "" and name in schema.model_fields
     }
-    for name, value in args.items():
-        if "\x00" in value:
-            raise ValidationError(
-                f"The parameter {name} is not valid.", fields={name: "contains a NUL character"}
-            )
     try:
         return schema.model_validate(args)
     except pydantic.ValidationError as exc:
@@ -98,14 +95,8 @@ def _check_text(value: Any, path: str, depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         raise BadRequest(f"The body is nested deeper than {MAX_DEPTH} levels.")
     if isinstance(value, str):
-        problem = None
-        if "\x00" in value:
-            problem = "contains a NUL character"
-        elif not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                problem = "is not valid Unicode"
+        # JSON strings may hold any control character but these; their fields check the rest.
+        problem = text_problem(value, allowed=JSON_CONTROLS)
         if problem:
             raise ValidationError(
                 f"{path or 'A string'} {problem}.", fields={path or "body": problem}

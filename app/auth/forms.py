@@ -1,5 +1,11 @@
 """The sign-in form: shape checks only; the password check is
-``surveys.staff.accounts.authenticate``."""
+``surveys.staff.accounts.authenticate``.
+
+The email is not held to today's address rules here: signing in looks an account up, and an
+account made before a rule was tightened (``admin@kaiku.local`` of an older demo) must still
+sign in. An address no account has is only "wrong"; the input layer (app/inputs.py) has already
+refused control characters.
+"""
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -12,7 +18,10 @@ from surveys.staff.accounts import MAX_PASSWORD_LENGTH
 class LoginForm(FlaskForm):
     email = EmailField(
         "Email",
-        validators=[DataRequired("Enter your email."), Length(max=MAX_EMAIL_LENGTH)],
+        validators=[
+            DataRequired("Enter your email."),
+            Length(max=MAX_EMAIL_LENGTH),
+        ],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(

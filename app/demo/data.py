@@ -96,9 +96,9 @@ COMMENTS = {
 
 # The support team: (email, name, role); the admin is made separately.
 STAFF = (
-    ("aino@kaiku.local", "Aino Agent", "agent"),
-    ("mikko@kaiku.local", "Mikko Agent", "agent"),
-    ("sanna@kaiku.local", "Sanna Analyst", "analyst"),
+    ("aino@kaiku.example", "Aino Agent", "agent"),
+    ("mikko@kaiku.example", "Mikko Agent", "agent"),
+    ("sanna@kaiku.example", "Sanna Analyst", "analyst"),
 )
 
 # Customers who join during the demo: (external_id, email, name, locale, time zone, plan,
@@ -113,8 +113,8 @@ NEWCOMERS = (
         "pro",
         [
             ("signed_up", 20 * 24 * 60, {"source": "website"}),
-            ("onboarding_completed", 2 * 24 * 60, {"agent": "aino@kaiku.local"}),
-            ("support_ticket_closed", 30, {"ticket": "T-4821", "agent": "mikko@kaiku.local"}),
+            ("onboarding_completed", 2 * 24 * 60, {"agent": "aino@kaiku.example"}),
+            ("support_ticket_closed", 30, {"ticket": "T-4821", "agent": "mikko@kaiku.example"}),
         ],
     ),
     (
@@ -126,7 +126,7 @@ NEWCOMERS = (
         "business",
         [
             ("signed_up", 16 * 24 * 60, {"source": "partner"}),
-            ("onboarding_completed", 24 * 60, {"agent": "aino@kaiku.local"}),
+            ("onboarding_completed", 24 * 60, {"agent": "aino@kaiku.example"}),
         ],
     ),
     (
@@ -138,7 +138,7 @@ NEWCOMERS = (
         "pro",
         [
             ("signed_up", 18 * 24 * 60, {"source": "website"}),
-            ("onboarding_completed", 60, {"agent": "aino@kaiku.local"}),
+            ("onboarding_completed", 60, {"agent": "aino@kaiku.example"}),
         ],
     ),
     (

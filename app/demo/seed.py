@@ -29,7 +29,7 @@ from surveys.staff.accounts import create_staff, find_staff
 
 NPS_KEY = "demo-product-nps"
 CSAT_KEY = "demo-support-csat"
-ADMIN_EMAIL = "admin@kaiku.local"
+ADMIN_EMAIL = "admin@kaiku.example"
 SEED = 20240611
 # Answers older than this are history: their rescue task is already resolved and the promoter's
 # referral link has been clicked; newer ones are left for processing to route.

@@ -69,7 +69,7 @@ def add_customer(session: Session, rng: random.Random, n: int, name: str, locale
     seats = customer.attributes["seats"]
     customer.attributes |= {"mrr": seats * 40}
     if customer.attributes["segment"] == "enterprise":
-        customer.attributes |= {"account_owner": "aino@kaiku.local"}
+        customer.attributes |= {"account_owner": "aino@kaiku.example"}
     session.add(customer)
     session.flush()
     return customer

@@ -11,6 +11,7 @@ from wtforms import IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from surveys.answers.recording import MAX_COMMENT_LENGTH
+from surveys.catalog.scoring import parse_score
 
 
 def _normalise_newlines(value: str | None) -> str | None:
@@ -22,12 +23,22 @@ class NoCsrfMeta:
     csrf = False
 
 
+class ScoreField(IntegerField):
+    """A score in ASCII digits (``parse_score``): "５" or "٥" is not a 5, and is refused."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            self.data = parse_score(valuelist[0])
+            if self.data is None:
+                raise ValueError("Not a score.")
+
+
 class ScoreForm(FlaskForm):
     """One score, posted by the button that was pressed; the scale is checked by record_answer."""
 
     Meta = NoCsrfMeta
 
-    score = IntegerField(validators=[InputRequired()])
+    score = ScoreField(validators=[InputRequired()])
 
 
 class CommentForm(FlaskForm):

@@ -6,19 +6,18 @@ Send button) posts it. Each POST commits (which sends the answer's processing, r
 the recording service), then redirects (303).
 """
 
-import re
-
 from flask import current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from app.extensions import csrf, db
+from app.inputs import keeps_text
 from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
 from app.respond.guessing import count_failed_lookup
 from surveys.answers.recording import add_comment, record_answer, response_for
-from surveys.catalog.scoring import SCALES, categorize
+from surveys.catalog.scoring import SCALES, categorize, parse_score
 from surveys.delivery.invitations import find_invitation
 from surveys.kernel.errors import (
     InvalidScoreError,
@@ -30,8 +29,6 @@ from surveys.kernel.errors import ValidationError as ServiceValidationError
 from surveys.kernel.languages import N_, served_language
 from surveys.models import Invitation, Referral, Response
 from surveys.referrals.codes import active_programme, referral_url
-
-SCORE_PARAM = re.compile(r"[0-9]{1,2}")
 
 
 def _invitation(token: str) -> Invitation:
@@ -92,9 +89,7 @@ def _question_page(
 
 def _score_param(raw: str | None, kind: str) -> int | None:
     """``?score=N`` when N is on the survey's scale; anything else is ignored."""
-    if raw is None or not SCORE_PARAM.fullmatch(raw):
-        return None
-    score = int(raw)
+    score = parse_score(raw)
     return score if score in SCALES[kind].scores else None
 
 
@@ -134,6 +129,7 @@ def answer(token: str) -> ResponseReturnValue:
 
 @bp.route("/s/<token>/why", methods=["GET", "POST"])
 @csrf.exempt
+@keeps_text("comment")  # a respondent's words are kept, never refused for a character
 def why(token: str) -> ResponseReturnValue:
     """Ask for the reason behind the score; a POST saves it (or clears it) and thanks."""
     invitation = _invitation(token)

@@ -1,5 +1,6 @@
 """Scales, categories and the exact metrics of NPS, CSAT and CES (see DESIGN.md, Metrics)."""
 
+import re
 from dataclasses import dataclass
 
 from surveys.kernel.errors import InvalidScoreError
@@ -45,9 +46,23 @@ SCALES: dict[str, Scale] = {
     ),
 }
 
+# A score as people and links write it: ASCII digits only. int() would also take "５", "٥",
+# " 5", "+5" and "5_0"; no scale has a score of more than two digits.
+_SCORE_TEXT = re.compile(r"[0-9]{1,2}", re.ASCII)
+
 # The category of each kind that means "this customer is unhappy" and "this one is delighted".
 NEGATIVE_CATEGORY = {"nps": "detractor", "csat": "dissatisfied", "ces": "high_effort"}
 POSITIVE_CATEGORY = {"nps": "promoter", "csat": "satisfied", "ces": "low_effort"}
+
+
+def parse_score(text: str | None) -> int | None:
+    """The score written in ``text`` (one or two ASCII digits 0-9), or None for anything else.
+
+    Whether it is on a survey's scale is ``validate_score``'s to say.
+    """
+    if text is None or not _SCORE_TEXT.fullmatch(text):
+        return None
+    return int(text)
 
 
 def validate_score(kind: str, score: int) -> int:

@@ -69,7 +69,9 @@ def create_import(
         raise ValidationError(
             "The file has a header but no rows to import.", fields={"file": "no rows"}
         )
-    name = (filename or "customers.csv").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = (filename or "customers.csv").replace("\\", "/").rsplit("/", 1)[-1]
+    # Only for showing: a character no page prints (or no database stores) is dropped.
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
     customer_import = CustomerImport(
         filename=name[-MAX_FILENAME_LENGTH:] or "customers.csv",
         content=text,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from surveys.customers.stages import move_stage
-from surveys.kernel.addresses import looks_like_email
+from surveys.kernel.addresses import email_address
 from surveys.kernel.db import insert_for, insert_ignore
 from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
 from surveys.kernel.languages import normalise_locale
@@ -199,10 +199,10 @@ def _email(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError("must be a string")
-    value = value.strip()
-    if not looks_like_email(value) or _has_control(value):
+    address = email_address(value)
+    if address is None:
         raise ValueError("not an email address")
-    return value
+    return address
 
 
 def _name(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveys.kernel import clock
-from surveys.kernel.addresses import looks_like_email
+from surveys.kernel.addresses import email_address
 from surveys.kernel.errors import ValidationError
 from surveys.models import Customer
 
@@ -23,8 +23,8 @@ def record_bounce(session: Session, email: str, reason: str | None = None) -> li
 
     :raises ValidationError: ``email`` is not an email address, or ``reason`` is too long.
     """
-    address = (email or "").strip() if isinstance(email, str) else ""
-    if not looks_like_email(address):
+    address = email_address(email)
+    if address is None:
         raise ValidationError("Give the address that bounced.", fields={"email": "invalid"})
     if reason is not None:
         reason = reason.strip() or None

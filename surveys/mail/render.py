@@ -9,13 +9,12 @@ is the English one, for staff emails.
 
 import functools
 import uuid
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from surveys.kernel.addresses import email_address
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.languages import DEFAULT_LANGUAGE, translations
 from surveys.kernel.settings import Settings
@@ -61,12 +60,10 @@ def valid_address(email: str | None) -> str:
     email = (email or "").strip()
     if not email:
         raise ValidationError("This customer has no email address.", fields={"email": "required"})
-    try:
-        address = Address(addr_spec=email)
-    except (ValueError, IndexError, HeaderParseError):
-        address = None
-    if address is None or not address.username or not address.domain:
+    # email_address allows no quoting, brackets or line breaks: nothing that could add a header.
+    address = email_address(email)
+    if address is None:
         raise ValidationError(
             "This customer's email address is not valid.", fields={"email": "invalid"}
         )
-    return address.addr_spec
+    return address

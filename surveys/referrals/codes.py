@@ -1,5 +1,7 @@
 """Referral programmes and promoters' tracked links."""
 
+import ipaddress
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -15,22 +17,59 @@ from surveys.kernel.settings import Settings
 from surveys.kernel.tokens import new_code
 from surveys.models import Referral, ReferralProgramme
 
+# A DNS label (RFC 1123) after IDNA encoding; the last one, the top-level domain, is not a number.
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
+
 
 def validate_landing_url(url: str) -> str:
-    """An absolute http(s) URL: the only place a referral link may lead.
+    """An absolute http(s) URL on a real host: the only place a referral link may lead.
 
-    :raises ValidationError: anything else (javascript:, relative, no host).
+    A real host is an IP address or a hostname with a dot; a user name or password before it
+    (``http://kaiku.example@evil.example/``, which browsers follow to evil.example) is refused.
+
+    :raises ValidationError: anything else (javascript:, relative, no host, userinfo, spaces or
+        control characters), naming ``landing_url``.
     """
-    try:
-        parts = urlsplit((url or "").strip())
-    except ValueError:  # e.g. "http://[bad"
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+    url = (url or "").strip() if isinstance(url, str) else ""
+    problem = _landing_url_problem(url)
+    if problem:
         raise ValidationError(
-            "The landing URL must be an absolute http(s) address.",
-            fields={"landing_url": "must be http(s)://host/..."},
+            f"The landing URL must be an absolute http(s) address: it {problem}.",
+            fields={"landing_url": problem},
         )
-    return urlunsplit(parts)
+    return urlunsplit(urlsplit(url))
+
+
+def _landing_url_problem(url: str) -> str | None:
+    if not url.isprintable() or any(ch.isspace() for ch in url):
+        return "has spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- reading it checks it: "http://host:x/" raises ValueError
+    except ValueError:  # e.g. "http://[bad"
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be http(s)://host/..."
+    if "@" in parts.netloc:
+        return "must not have a user name or password"
+    if not _real_host(parts.hostname or ""):
+        return "must name a real host (a domain name with a dot, or an IP address)"
+    return None
+
+
+def _real_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        labels = host.encode("idna").decode("ascii").split(".")
+    except UnicodeError:
+        return False
+    if len(labels) < 2 or labels[-1].isdigit():
+        return False
+    return all(_HOST_LABEL.fullmatch(label) for label in labels)
 
 
 def create_programme(

@@ -62,10 +62,13 @@ def rescue_queue(
     per_page: int = PER_PAGE,
 ) -> QueuePage:
     """One page of the tasks ``filters`` select, earliest due first (then oldest), with their
-    response, survey, customer and assignee loaded: a fixed number of queries per page."""
+    response, survey, customer and assignee loaded: a fixed number of queries per page. A page
+    past the last one is empty."""
     stmt = filtered_tasks(filters, me_id=me_id, now=now)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, page)
+    if (page - 1) * per_page >= total:  # past the last page: none, and no offset too large for SQL
+        return QueuePage([], total, page, per_page)
     tasks = session.scalars(
         stmt.options(
             selectinload(RescueTask.assignee),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from surveys.kernel import clock
-from surveys.kernel.addresses import looks_like_email
+from surveys.kernel.addresses import email_address
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.models import ROLES, RescueTask, StaffUser
 from surveys.staff.sessions import end_all_sessions
@@ -36,11 +36,11 @@ def normalize_email(email: str | None) -> str:
 
 
 def validate_email(email: str | None) -> str:
-    """The normalised address. :raises ValidationError: not shaped like name@host.tld."""
-    email = normalize_email(email)
-    if not looks_like_email(email):
+    """The normalised address. :raises ValidationError: not an email address (``email_address``)."""
+    address = email_address(normalize_email(email))
+    if address is None:
         raise ValidationError("Enter a valid email address.", fields={"email": "invalid"})
-    return email
+    return address
 
 
 def validate_password(password: str | None) -> str:

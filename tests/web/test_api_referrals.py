@@ -24,7 +24,7 @@ def test_create_and_list_programmes(api_client):
     assert api_client.get("/referral-programmes").get_json() == {"items": [programme]}
 
 
-def test_programme_landing_url_must_be_absolute_http(api_client, session):
+def test_programme_landing_url_must_be_absolute_http_on_a_real_host(api_client, session):
     for url in [
         "javascript:alert(1)",
         "JavaScript:alert(document.cookie)",
@@ -36,6 +36,13 @@ def test_programme_landing_url_must_be_absolute_http(api_client, session):
         "http://[not-an-ipv6",
         "https://example.com/a b",
         "https://example.com/\x0bjoin",
+        # Browsers follow these to evil.com: what is before the @ is a user name and password.
+        "http://127.0.0.1:5200@evil.com/",
+        "https://kaiku.example:pw@evil.com/join",
+        "http://localhost/join",
+        "https://ex_ample.com/",
+        "http://1.2.3/",
+        "https://example.com:99999/",
     ]:
         body = {"name": "Friends", "landing_url": url}
         error = assert_error(api_client.post("/referral-programmes", body), 422, "invalid")
@@ -75,3 +82,10 @@ def test_promoters_referral_links_by_customer(api_client, session, settings):
 
 def test_referrals_of_unknown_customer_is_404(api_client):
     assert_error(api_client.get("/referrals", customer="nobody"), 404, "not_found")
+
+
+def test_a_landing_url_on_an_ip_address_or_an_international_domain_is_kept(api_client):
+    for url in ["http://127.0.0.1:5200/join", "https://[2001:db8::1]/", "https://exämple.fi/"]:
+        reply = api_client.post("/referral-programmes", {"name": "F", "landing_url": url})
+        assert reply.status_code == 201, (url, reply.get_json())
+        assert reply.get_json()["landing_url"] == url

@@ -70,7 +70,7 @@ def test_create_api_key_prints_a_working_key_once(app, cli, client, session):
 def test_seed_demo_twice_seeds_once(cli, session):
     first = cli.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    assert "Admin login: admin@kaiku.local / " in first.output
+    assert "Admin login: admin@kaiku.example / " in first.output
     assert re.search(r"\d+ responses processed", first.output)
     responses = session.scalar(select(func.count(Response.id)))
 
@@ -85,9 +85,9 @@ def test_seed_demo_twice_seeds_once(cli, session):
 
 def test_seeded_admin_password_signs_in(cli, client):
     output = cli.invoke(args=["seed-demo"]).output
-    password = re.search(r"Admin login: admin@kaiku.local / (\S+)", output).group(1)
+    password = re.search(r"Admin login: admin@kaiku.example / (\S+)", output).group(1)
 
-    client.post("/login", data={"email": "admin@kaiku.local", "password": password})
+    client.post("/login", data={"email": "admin@kaiku.example", "password": password})
     body = client.get("/").get_data(as_text=True)
 
     assert "Product NPS" in body and "Support CSAT" in body
@@ -144,7 +144,7 @@ def test_run_demo_without_redis_processes_in_process_and_serves(app, cli, sessio
 
     assert result.exit_code == 0, result.output
     assert "Processing: in-process (Redis not reachable at redis://127.0.0.1:1/0)" in result.output
-    assert re.search(r"Sign in as admin@kaiku.local / \S+", result.output)
+    assert re.search(r"Sign in as admin@kaiku.example / \S+", result.output)
     assert "http://127.0.0.1:5099/" in result.output
     ((args, kwargs),) = served
     assert args[:3] == ("127.0.0.1", 5099, app)

@@ -212,6 +212,8 @@ def test_queue_pages_keep_the_filters(agent_client, session, settings):
     assert queue_rows(second) == [t.id for t in tasks[25:]]
     assert 'rel="prev"' in second and 'rel="next"' not in second
     assert agent_client.get(f"/rescue/?survey={survey.id}&page=9").status_code == 404
+    # Past what SQL's OFFSET holds: still no such page, not a database error.
+    assert agent_client.get("/rescue/?page=99999999999999999999").status_code == 404
 
 
 # ---------- the task page ----------

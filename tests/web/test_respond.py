@@ -134,7 +134,8 @@ def test_answering_again_replaces_the_score(client, session, invite):
     assert "Your current answer is 9" in html
 
 
-@pytest.mark.parametrize("score", ["11", "-1", "abc", ""])
+# int() reads the fullwidth and Arabic-Indic digits, a sign, spaces and underscores: no score.
+@pytest.mark.parametrize("score", ["11", "-1", "abc", "", "５", "٥", "+5", " 5", "0_5", "05 "])
 def test_bad_score_is_rejected_with_a_clear_message_and_nothing_stored(
     client, session, invite, score
 ):
