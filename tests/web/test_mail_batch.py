@@ -333,7 +333,9 @@ def test_the_sweeper_offers_stalled_emails_again_in_one_batch(
     session, settings, monkeypatch, sent_tasks
 ):
     emails = queued_emails(session, settings, 3)
-    monkeypatch.setattr("surveys.mail.stalled_outbox_ids", lambda session_, **_: [e.id for e in emails])
+    monkeypatch.setattr(
+        "surveys.mail.stalled_outbox_ids", lambda session_, **_: [e.id for e in emails]
+    )
 
     assert sweep_outbox.apply().get() == 3
 
