@@ -48,10 +48,11 @@ class Config:
 
     INVITATION_TTL_DAYS = _env_int("INVITATION_TTL_DAYS", 30)
     # The sweepers are the backstop for a message that was never sent (a broker down at the
-    # commit, a worker killed between its commit and its publish): 45 + 15 keeps that within
+    # commit, a worker killed between its commit and its publish) or never recorded as held (a
+    # worker killed between Redis' BRPOP and kombu's unacked record): 40 + 10 keeps that within
     # a minute too. A killed worker's messages come back sooner, by redelivery (below).
-    SWEEP_AFTER_SECONDS = _env_int("SWEEP_AFTER_SECONDS", 45)
-    SWEEP_EVERY_SECONDS = _env_int("SWEEP_EVERY_SECONDS", 15)
+    SWEEP_AFTER_SECONDS = _env_int("SWEEP_AFTER_SECONDS", 40)
+    SWEEP_EVERY_SECONDS = _env_int("SWEEP_EVERY_SECONDS", 10)
     # A message a worker held and stopped refreshing (worker.redelivery) is redelivered this long
     # after its last refresh: kill -9 to redone in about this plus REDELIVER_AFTER_SECONDS / 6.
     REDELIVER_AFTER_SECONDS = _env_int("REDELIVER_AFTER_SECONDS", 30)

@@ -110,20 +110,20 @@ def main() -> None:
             left_responses, left_emails = outstanding(session)
             second = CeleryWorker("bench-kill-b", env)
             second.wait_ready()
+            redone = everything = burst_end = None
+            deadline = killed_at + args.max_wait
+            while time.monotonic() < deadline and everything is None:
+                if burst_end is None and all(future.done() for future in posting):
+                    burst_end = time.monotonic()
+                responses, emails = outstanding(session)
+                tasks = session.scalar(select(func.count(RescueTask.id)))
+                if redone is None and not (responses & left_responses or emails & left_emails):
+                    redone = time.monotonic() - killed_at
+                if burst_end and not responses and not emails and tasks == len(detractors):
+                    everything = time.monotonic() - killed_at
+                time.sleep(0.2)
             for future in posting:
                 future.result()
-            burst_end = time.monotonic()
-
-        redone = everything = None
-        deadline = killed_at + args.max_wait
-        while time.monotonic() < deadline and everything is None:
-            responses, emails = outstanding(session)
-            tasks = session.scalar(select(func.count(RescueTask.id)))
-            if redone is None and not (responses & left_responses or emails & left_emails):
-                redone = time.monotonic() - killed_at
-            if not responses and not emails and tasks == len(detractors):
-                everything = time.monotonic() - killed_at
-            time.sleep(0.2)
         message_ids = Counter(m["Message-ID"] for m in inbox.messages)
         queued = session.scalar(select(func.count(OutboxEmail.id)))
         tasks = session.scalar(select(func.count(RescueTask.id)))
@@ -145,7 +145,7 @@ def main() -> None:
     print(f"  what was outstanding at the kill redone: {seconds(redone)} after the kill")
     print(
         f"  everything done: {seconds(everything)} after the kill "
-        f"(the burst ended {burst_end - killed_at:.1f} s after it)"
+        f"(the burst ended {seconds(burst_end and burst_end - killed_at)} after it)"
     )
     print(
         f"  stored {responses}/{args.answers} answers, {tasks}/{len(detractors)} rescue tasks, "
