@@ -55,8 +55,15 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("SESSION_HOURS", 12))
 
     INVITATION_TTL_DAYS = _env_int("INVITATION_TTL_DAYS", 30)
-    SWEEP_AFTER_SECONDS = _env_int("SWEEP_AFTER_SECONDS", 60)
-    SWEEP_EVERY_SECONDS = _env_int("SWEEP_EVERY_SECONDS", 30)
+    # The sweepers are the backstop for a message that was never sent (a broker down at the
+    # commit, a worker killed between its commit and its publish) or never recorded as held (a
+    # worker killed between Redis' BRPOP and kombu's unacked record): 40 + 10 keeps that within
+    # a minute too. A killed worker's messages come back sooner, by redelivery (below).
+    SWEEP_AFTER_SECONDS = _env_int("SWEEP_AFTER_SECONDS", 40)
+    SWEEP_EVERY_SECONDS = _env_int("SWEEP_EVERY_SECONDS", 10)
+    # A message a worker held and stopped refreshing (worker.redelivery) is redelivered this long
+    # after its last refresh: kill -9 to redone in about this plus REDELIVER_AFTER_SECONDS / 6.
+    REDELIVER_AFTER_SECONDS = _env_int("REDELIVER_AFTER_SECONDS", 30)
 
     # Lifecycle delivery (see README: Delivery). A customer is asked at most once in this many
     # days across all surveys; no email goes out in quiet hours of the customer's own time zone.
@@ -117,7 +124,18 @@ class Config:
         # A request must not hang on a dead broker: the answer is committed and the sweeper
         # re-enqueues it, so publishing gives up fast.
         "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
-        "broker_transport_options": {"socket_connect_timeout": 1, "visibility_timeout": 3600},
+        "broker_transport_options": {
+            "socket_connect_timeout": 1,
+            # Living workers refresh what they hold (worker.redelivery), so the timeout only
+            # measures how long a dead worker's messages wait, not how long a task may run.
+            "visibility_timeout": REDELIVER_AFTER_SECONDS,
+            # kombu's scan for expired messages: every few seconds, not every 100 s (its
+            # default 10 s x throttle 10); the scan is one ZRANGE under a mutex.
+            "unacked_restore_interval": max(REDELIVER_AFTER_SECONDS // 6, 1),
+            "unacked_restore_throttle": 1,
+            # The scan's mutex outlives a worker killed mid-scan by this much, not 5 minutes.
+            "unacked_mutex_expire": max(REDELIVER_AFTER_SECONDS // 3, 2),
+        },
         "timezone": "UTC",
     }
 

@@ -3,6 +3,7 @@
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,50 @@ def smtp_servers(port: int) -> Iterator:
             controller.stop()
 
 
+class CeleryWorker:
+    """A running ``celery -A <app> worker`` (2 processes) in a process group of its own, so
+    ``kill()`` takes the main process and its children at once, as a lost machine would."""
+
+    def __init__(self, name: str, env: dict[str, str], *args: str, app: str = "worker") -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = ARTIFACTS / f"{name}.log"
+        with open(self.log_path, "w") as log_file:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO",
+                 "--concurrency=2", "--without-gossip", "--without-mingle",
+                 "--hostname", f"{name}-{os.getpid()}@%h", *args],
+                cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def wait_ready(self) -> None:
+        """:raises pytest.fail: the worker did not report ready within a minute."""
+        deadline = time.monotonic() + 60
+        while "ready." not in self.log_path.read_text():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"the Celery worker did not start:\n{self.log()[-3000:]}")
+            time.sleep(0.2)
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL to the whole worker: nothing is acknowledged or given back."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        """A warm shutdown; a kill if it takes longer than 20 s."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 @contextlib.contextmanager
 def celery_worker(
     name: str, env: dict[str, str], *args: str, app: str = "worker"
@@ -72,25 +117,9 @@ def celery_worker(
 
     :raises pytest.fail: the worker did not report ready within a minute.
     """
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / f"{name}.log"
-    with open(log_path, "w") as log_file:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", app, "worker", "--loglevel=INFO",
-             "--concurrency=2", "--without-gossip", "--without-mingle",
-             "--hostname", f"{name}-{os.getpid()}@%h", *args],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 60
-            while "ready." not in log_path.read_text():
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.2)
-            yield log_path
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    worker = CeleryWorker(name, env, *args, app=app)
+    try:
+        worker.wait_ready()
+        yield worker.log_path
+    finally:
+        worker.stop()

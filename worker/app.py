@@ -11,6 +11,7 @@ from flask import Flask, has_app_context
 from app.probes import redis_answers
 from surveys.kernel.aftercommit import install_sender
 from worker.aftercommit import send_registered
+from worker.redelivery import UnackedHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask, include=TASK_MODULES)
     celery_app.flask_app = app
     celery_app.config_from_object(app.config["CELERY"])
+    # What a worker holds stays its own while it lives; a dead worker's comes back in seconds.
+    celery_app.steps["consumer"].add(UnackedHeartbeat)
     celery_app.conf.beat_schedule = {
         "sweep-unprocessed-responses": {
             "task": "kaiku.sweep_unprocessed_responses",

@@ -86,7 +86,7 @@ def deliver_email(self, outbox_id: int) -> str:
     """Hand one outbox email to SMTP (or only log it when no SMTP server is configured)."""
     smtp = mail.SmtpSettings.from_mapping(current_app.config)
     try:
-        status = mail.deliver(db.session, outbox_id, smtp)
+        status = mail.deliver(db.session, outbox_id, smtp, takeover=_redelivered(self))
     except TRANSIENT_SMTP as exc:
         mail.record_failure(
             db.session, outbox_id, exc, final=self.request.retries >= self.max_retries
@@ -108,7 +108,9 @@ def deliver_emails(self, outbox_ids: list[int]) -> dict[str, int]:
     smtp = mail.SmtpSettings.from_mapping(current_app.config)
     final = self.request.retries >= self.max_retries
     try:
-        outcome = mail.deliver_batch(db.session, outbox_ids, smtp, final=final)
+        outcome = mail.deliver_batch(
+            db.session, outbox_ids, smtp, final=final, takeover=_redelivered(self)
+        )
     except TRANSIENT_DB as exc:
         db.session.rollback()
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
@@ -123,6 +125,12 @@ def deliver_emails(self, outbox_ids: list[int]) -> dict[str, int]:
     return {status: outcome.count(status) for status in set(outcome.statuses.values())}
 
 
+def _redelivered(task) -> bool:
+    """Whether this message was redelivered: its last holder died (``worker.redelivery``), so
+    the rows it claimed are free to take over."""
+    return bool((task.request.delivery_info or {}).get("redelivered"))
+
+
 def _backoff(retries: int) -> int:
     """Seconds before retry ``retries + 1``: as ``deliver_email``'s retry_backoff=10, max 30 min."""
     return get_exponential_backoff_interval(10, retries, 1800, full_jitter=True)
@@ -130,8 +138,9 @@ def _backoff(retries: int) -> int:
 
 @shared_task(name="kaiku.sweep_outbox")
 def sweep_outbox() -> int:
-    """Offer emails still queued, or claimed by a worker that died, again after a while."""
-    ids = mail.stalled_outbox_ids(db.session)
+    """Offer emails still queued ``SWEEP_AFTER_SECONDS`` after their last claim, or claimed by
+    a worker whose message was lost too (``mail.STALE_CLAIM``), again."""
+    ids = mail.stalled_outbox_ids(db.session, older_than=_settings().sweep_after)
     mail.deliver_after_commit(db.session, ids, bulk=True)
     db.session.commit()
     return len(ids)

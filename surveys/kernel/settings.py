@@ -23,7 +23,7 @@ class Settings:
     # only holds the hash of (reminders, the API).
     token_secret: str = "dev-only-not-secret"
     invitation_ttl: timedelta = timedelta(days=30)
-    sweep_after: timedelta = timedelta(seconds=60)
+    sweep_after: timedelta = timedelta(seconds=40)
     global_recontact: timedelta = timedelta(days=90)
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)

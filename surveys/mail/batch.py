@@ -47,14 +47,20 @@ class BatchOutcome:
 
 
 def deliver_batch(
-    session: Session, outbox_ids: list[int], smtp: SmtpSettings, *, final: bool = False
+    session: Session,
+    outbox_ids: list[int],
+    smtp: SmtpSettings,
+    *,
+    final: bool = False,
+    takeover: bool = False,
 ) -> BatchOutcome:
     """Send the outbox emails ``outbox_ids`` over one SMTP connection, each at most once.
 
     Commits: the claim before the first send, then each row's outcome (like ``deliver``, the
     claim must be visible to other workers before the network call). Rows another worker holds
     or has finished are left alone. ``final``: a transient failure now fails the row instead of
-    queueing it again (the caller's last retry).
+    queueing it again (the caller's last retry). ``takeover``: the caller's message was
+    redelivered, its rows still "sending" are a dead worker's (``claim_outbox``).
 
     :raises Exception: a database error; the rows not tried yet are released first, so only
         the row in flight (if any) waits for ``stalled_outbox_ids``.
@@ -63,7 +69,7 @@ def deliver_batch(
     ids = sorted(set(outbox_ids))
     if not ids:
         return outcome
-    claimed = set(claim_outbox(session, ids))
+    claimed = set(claim_outbox(session, ids, takeover=takeover))
     session.commit()
     rows = []
     if claimed:

@@ -6,6 +6,11 @@ one, or a permanent rejection, leaves it failed. A redelivered task finds the ro
 sending and does nothing, so an email goes out once.
 
 ``claimed_at`` is the time of the last claim; ``sent_at`` is when SMTP accepted the email.
+
+A worker that dies leaves its rows "sending". Its delivery message comes back flagged
+redelivered (the broker redelivers only what a dead worker held, ``worker.redelivery``), and a
+redelivered delivery takes those rows over at once (``takeover``); the sweeper takes back
+claims only after ``STALE_CLAIM``, far longer than any send of a living worker.
 """
 
 import logging
@@ -29,6 +34,8 @@ DELIVER_BATCH_TASK = "kaiku.deliver_emails"
 # spreads over the worker processes, large enough that connection set-up hardly counts.
 DELIVERY_BATCH = 50
 CLAIMABLE = ("queued", "failed")
+# A claim this old is a dead worker's, whatever the broker says: ten SMTP timeouts and more.
+STALE_CLAIM = timedelta(minutes=10)
 MAX_ERROR_LENGTH = 2000
 _LAST_TOUCHED = func.coalesce(OutboxEmail.claimed_at, OutboxEmail.created_at, type_=UTCDateTime())
 
@@ -61,13 +68,14 @@ def build_message(outbox: OutboxEmail) -> EmailMessage:
     return message
 
 
-def deliver(session: Session, outbox_id: int, smtp: SmtpSettings) -> str:
+def deliver(session: Session, outbox_id: int, smtp: SmtpSettings, *, takeover: bool = False) -> str:
     """Send one outbox email, at most once; returns the row's status afterwards.
 
     The claim (queued or failed → sending) is one conditional UPDATE, and it is COMMITTED here:
     this is the one service that commits, because the claim must be visible to every other
     worker before the network call, or a redelivered task could send the email a second time.
-    A row already sent, logged or being sent by another worker is left alone. After the send
+    A row already sent, logged or being sent by another worker is left alone (unless
+    ``takeover``: see ``claim_outbox``). After the send
     the row is "sent" (or "logged" when ``smtp`` is not enabled) and its invitation "sent";
     that is flushed, and the caller commits. ``deliver_batch`` does the same for many rows over
     one connection, with the same ``claim_outbox`` and ``send_claimed``.
@@ -78,7 +86,7 @@ def deliver(session: Session, outbox_id: int, smtp: SmtpSettings) -> str:
     :raises smtplib.SMTPException, OSError: a transient failure (``TRANSIENT_ERRORS``); the row
         stays "sending" for the caller to hand to ``record_failure`` and retry.
     """
-    claimed = claim_outbox(session, [outbox_id])
+    claimed = claim_outbox(session, [outbox_id], takeover=takeover)
     session.commit()
     outbox = session.get(OutboxEmail, outbox_id, populate_existing=True)
     if outbox is None:
@@ -93,13 +101,19 @@ def deliver(session: Session, outbox_id: int, smtp: SmtpSettings) -> str:
         session.expire(outbox)  # send_claimed writes with statements: reload on next use
 
 
-def claim_outbox(session: Session, ids: list[int]) -> list[int]:
+def claim_outbox(session: Session, ids: list[int], *, takeover: bool = False) -> list[int]:
     """Claim the rows of ``ids`` that are queued or failed (→ sending, one more attempt); returns
-    the ids claimed. The caller commits before sending."""
+    the ids claimed. The caller commits before sending.
+
+    ``takeover``: the caller's message was redelivered, so whoever held it (and claimed its
+    rows) is dead; its rows still "sending" are claimed too. The one email the dead worker had
+    in flight may then go out twice, if SMTP had taken it just before the kill.
+    """
+    statuses = (*CLAIMABLE, "sending") if takeover else CLAIMABLE
     return list(
         session.scalars(
             update(OutboxEmail)
-            .where(OutboxEmail.id.in_(ids), OutboxEmail.status.in_(CLAIMABLE))
+            .where(OutboxEmail.id.in_(ids), OutboxEmail.status.in_(statuses))
             .values(
                 {
                     "status": "sending",
@@ -190,20 +204,25 @@ def set_claimed(session: Session, ids: list[int], **values) -> None:
 
 
 def stalled_outbox_ids(
-    session: Session, older_than: timedelta = timedelta(minutes=10), limit: int = 500
+    session: Session,
+    older_than: timedelta = timedelta(minutes=10),
+    limit: int = 500,
+    stale_claim: timedelta = STALE_CLAIM,
 ) -> list[int]:
     """Ids of emails the sweeper should enqueue again.
 
     Those are rows still queued whose last claim (or creation) is older than ``older_than``
-    (a lost message, a dead broker), and rows claimed longer ago than that but never finished
-    (the worker died mid-send): those are put back to "queued" here, so a new task can claim
-    them. The email may then go out twice if the dead worker had handed it over already; that
-    is rare, and better than losing it. Flushes, does not commit.
+    (a lost message, a dead broker, a worker killed between its commit and the publish), and
+    rows claimed longer ago than ``stale_claim`` but never finished, whose message was lost
+    as well: those are put back to "queued" here, so a new
+    task can claim them. The email may then go out twice if the dead worker had handed it over
+    already; that is rare, and better than losing it. Flushes, does not commit.
     """
     cutoff = clock.now() - older_than
+    claim_cutoff = clock.now() - stale_claim
     session.execute(
         update(OutboxEmail)
-        .where(OutboxEmail.status == "sending", _LAST_TOUCHED < cutoff)
+        .where(OutboxEmail.status == "sending", _LAST_TOUCHED < claim_cutoff)
         .values(status="queued", last_error="the worker stopped while sending; offered again")
         .execution_options(synchronize_session="fetch")
     )

@@ -138,12 +138,12 @@ def test_stale_run_does_not_overwrite_a_newer_answer(session, settings, engine, 
     assert count(session, RescueTask) == 1
 
 
-def test_sweeper_finds_answers_left_unprocessed_for_a_minute(session, settings):
+def test_sweeper_finds_answers_left_unprocessed_for_the_sweep_time(session, settings):
     old = answer(session, settings, 8)
     start = clock.now()
     clock.set_source(lambda: start + timedelta(seconds=30))
     fresh = answer(session, settings, 8)
-    clock.set_source(lambda: start + timedelta(seconds=75))
+    clock.set_source(lambda: start + settings.sweep_after + timedelta(seconds=5))
     assert unprocessed_response_ids(session, settings) == [old]
     process_response(session, old, settings)
     session.commit()

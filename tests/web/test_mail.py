@@ -11,6 +11,7 @@ from surveys.kernel import clock
 from surveys.mail import (
     SmtpSettings,
     deliver,
+    deliver_batch,
     record_failure,
     stalled_outbox_ids,
 )
@@ -221,9 +222,10 @@ def test_stalled_emails_are_the_old_queued_ones_and_those_a_dead_worker_held(ses
 
 
 def test_the_sweeper_delivers_a_stalled_email_and_leaves_fresh_ones(session, settings):
-    stalled = email_in_state(session, settings, T0)
-    fresh_id = email_in_state(session, settings, T0 + timedelta(minutes=9))
-    at(T0 + timedelta(minutes=11))
+    now = T0 + timedelta(minutes=11)
+    stalled = email_in_state(session, settings, now - settings.sweep_after - timedelta(seconds=1))
+    fresh_id = email_in_state(session, settings, now - settings.sweep_after + timedelta(seconds=5))
+    at(now)
 
     assert sweep_outbox.delay().get() == 1
 
@@ -245,3 +247,31 @@ def test_an_unexpected_error_while_sending_fails_the_email_instead_of_looping(
 
     assert "a bug in the sender" in fresh(session, OutboxEmail, outbox.id).last_error
     assert stalled_outbox_ids(session, older_than=timedelta(0)) == []
+
+
+def test_a_redelivered_delivery_takes_over_the_email_a_dead_worker_left_sending(
+    session, settings, smtp, inbox
+):
+    outbox_id = email_in_state(session, settings, T0, "sending", claimed_at=T0)
+    at(T0 + timedelta(seconds=40))
+
+    assert deliver(session, outbox_id, smtp) == "sending"  # a living worker may hold it
+    assert deliver(session, outbox_id, smtp, takeover=True) == "sent"
+    session.commit()
+
+    assert len(inbox.messages) == 1
+    assert deliver(session, outbox_id, smtp, takeover=True) == "sent"  # and only once
+    assert len(inbox.messages) == 1
+
+
+def test_a_redelivered_batch_takes_over_the_rows_a_dead_worker_left_sending(
+    session, settings, smtp, inbox
+):
+    held = [email_in_state(session, settings, T0, "sending", claimed_at=T0) for _ in range(3)]
+    sent = email_in_state(session, settings, T0, "sent", claimed_at=T0)
+    at(T0 + timedelta(seconds=40))
+
+    assert deliver_batch(session, [*held, sent], smtp).count("sending") == 3
+    outcome = deliver_batch(session, [*held, sent], smtp, takeover=True)
+
+    assert outcome.count("sent") == 4 and len(inbox.messages) == 3

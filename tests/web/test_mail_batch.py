@@ -314,8 +314,8 @@ def test_the_batch_task_delivers_what_a_retry_finds_the_server_back_for(
     sinks = []
     real = deliver_batch
 
-    def server_back_on_retry(session_, ids, smtp_, *, final=False):
-        outcome = real(session_, ids, smtp_, final=final)
+    def server_back_on_retry(session_, ids, smtp_, **options):
+        outcome = real(session_, ids, smtp_, **options)
         if not sinks:
             sinks.append(start_sink())  # down for the first run, up for the retry
         return outcome
@@ -333,7 +333,9 @@ def test_the_sweeper_offers_stalled_emails_again_in_one_batch(
     session, settings, monkeypatch, sent_tasks
 ):
     emails = queued_emails(session, settings, 3)
-    monkeypatch.setattr("surveys.mail.stalled_outbox_ids", lambda session_: [e.id for e in emails])
+    monkeypatch.setattr(
+        "surveys.mail.stalled_outbox_ids", lambda session_, **_: [e.id for e in emails]
+    )
 
     assert sweep_outbox.apply().get() == 3
 
