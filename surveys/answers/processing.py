@@ -122,11 +122,21 @@ def _analyse(row) -> _Analysis:
 
 
 def _claim(session: Session, analysed: list[_Analysis], now: datetime) -> list[_Analysis]:
-    """Write the results where the revision is still the one read; return those written."""
+    """Write the results where the revision is still the one read and no other run has
+    written them meanwhile; return those written.
+
+    ``processed_at IS NULL`` in the update, not only in the read: a second run of the same
+    answer (a redelivered message beside the first) that read it unprocessed waits on the
+    first's row lock, and PostgreSQL then re-checks the condition on the committed row, so only
+    one run routes the answer."""
     table = Response.__table__
     session.execute(
         update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.revision == bindparam("b_revision"))
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.revision == bindparam("b_revision"),
+            table.c.processed_at.is_(None),
+        )
         .values(
             language=bindparam("b_language"),
             sentiment_polarity=bindparam("b_polarity"),
