@@ -7,6 +7,8 @@ and fail them in CI.
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +17,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.extensions import limiter
 from config import TestConfig
 from tests.conftest import unavailable, use_celery_of
 from tests.servers import celery_worker, free_port, smtp_servers
@@ -144,3 +147,23 @@ def start_smtp(smtp_port):
     """Start the SMTP server on ``smtp_port`` when the test says so; stopped after the test."""
     with smtp_servers(smtp_port) as start:
         yield start
+
+
+@contextmanager
+def limited_on_redis(app, redis_url: str, **limits) -> Iterator:
+    """An app whose rate limits count in Redis at ``redis_url`` (the storage chosen at start when
+    Redis answers), with ``limits`` as its settings; later tests get the memory storage back."""
+    config = type(
+        "RedisLimited",
+        (TestConfig,),
+        {"REDIS_URL": redis_url, "RATELIMIT_STORAGE_URI": None, **limits},
+    )
+    limited = create_app(config)
+    use_celery_of(app)
+    limiter.reset()
+    try:
+        yield limited
+    finally:
+        limiter.reset()
+        create_app(TestConfig)  # the one Limiter goes back to memory, whichever app is built
+        use_celery_of(app)

@@ -3,30 +3,20 @@
 import pytest
 import redis
 
-from app import create_app
-from app.extensions import limiter
-from config import TestConfig
-from tests.conftest import use_celery_of
 from tests.factories.staff import PASSWORD, make_staff
+from tests.live import limited_on_redis
 
 
 @pytest.fixture
 def redis_limited_app(app, engine, redis_url):
-    class RedisLimited(TestConfig):
-        REDIS_URL = redis_url
-        RATELIMIT_STORAGE_URI = None  # decide at start: Redis answers, so Redis
-        LOGIN_RATE_LIMIT_ENABLED = True
-        LOGIN_RATE_LIMIT = "2 per minute"
-        LOGIN_ACCOUNT_RATE_LIMIT = "50 per minute"
-
-    limited = create_app(RedisLimited)
-    use_celery_of(app)
-    limiter.reset()
-    yield limited
-    limiter.reset()
-    # Later tests get the memory storage back, whichever app they build.
-    create_app(TestConfig)
-    use_celery_of(app)
+    with limited_on_redis(
+        app,
+        redis_url,
+        LOGIN_RATE_LIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="2 per minute",
+        LOGIN_ACCOUNT_RATE_LIMIT="50 per minute",
+    ) as limited:
+        yield limited
 
 
 def test_failed_sign_ins_are_counted_in_redis(redis_limited_app, session, redis_url):
