@@ -101,29 +101,6 @@ def queue_invitation_email(
     return outbox
 
 
-def queue_reminder_email(
-    session: Session, invitation: Invitation, token: str, settings: Settings
-) -> OutboxEmail:
-    """Add the one reminder of a sent, unanswered invitation to the outbox: the same link and
-    headers, the reminder's words, in the customer's language. Flushes, does not commit; the
-    caller records ``reminded_at`` and commits, which sends it (delivery is registered here).
-
-    :raises ValidationError: the customer unsubscribed, or has no (valid) email address.
-    :raises ConflictError: the invitation is not "sent" (answered, expired, never sent).
-    """
-    _check_can_email(invitation)
-    if invitation.status != "sent":
-        raise ConflictError(
-            f"Only a sent invitation gets a reminder; this one is {invitation.status}.",
-            fields={"status": "not sent"},
-        )
-    outbox = outbox_email(invitation, token, settings, kind="reminder")
-    session.add(outbox)
-    session.flush()
-    deliver_after_commit(session, [outbox.id])
-    return outbox
-
-
 def _check_can_email(invitation: Invitation) -> None:
     if invitation.customer.unsubscribed:
         raise ValidationError(
