@@ -110,8 +110,11 @@ def test_comment_without_opinion_is_neutral(comment, language):
     assert analyze(comment, language) == Sentiment(0.0, "neutral")
 
 
-def test_other_languages_are_scored_as_english():
-    assert analyze("Excellent support, thank you!", "sv").label == "positive"
+@pytest.mark.parametrize("language", ["de", "et"])
+def test_a_language_kaiku_does_not_analyse_is_not_a_silent_neutral(language):
+    sentiment = analyze("Sehr guter Service, danke!", language)
+    assert (sentiment.polarity, sentiment.label) == (None, None)
+    assert sentiment.reason == f"language not analysed: {language}"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Text analysis of free-text feedback: language, sentiment and themes, in Finnish and English.
+"""Text analysis of free-text feedback: language, sentiment and themes.
 
 Pure Python and offline: no Flask, no network, no model downloads. Every function accepts None or
 empty text and answers "nothing found" (None, neutral, no themes) rather than raising. Pass the
@@ -6,8 +6,11 @@ language when it is known (``detect_language`` once, then reuse it); otherwise e
 it again.
 """
 
-from surveys.answers.analysis.language import detect_language
-from surveys.answers.analysis.sentiment import Sentiment, analyze
+from surveys.answers.analysis.language import Detection, detect_language, identify
+from surveys.answers.analysis.sentiment import ANALYSED, Sentiment, analyze
 from surveys.answers.analysis.themes import THEMES, extract_themes
 
-__all__ = ["THEMES", "Sentiment", "analyze", "detect_language", "extract_themes"]
+__all__ = [
+    "ANALYSED", "THEMES", "Detection", "Sentiment", "analyze", "detect_language",
+    "extract_themes", "identify",
+]  # fmt: skip

@@ -12,6 +12,7 @@ its downloader, never used here), so the import is deferred until the first dete
 
 import functools
 import re
+from dataclasses import dataclass
 
 from surveys.kernel.languages import CODES
 
@@ -31,6 +32,35 @@ CANDIDATES = 5
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+@dataclass(frozen=True)
+class Detection:
+    # ISO 639-1 code of the detector's answer (any language, "et" and "de" too), or None.
+    language: str | None
+    # False when the comment is too short or the detector unsure: the caller falls back to the
+    # customer's locale then.
+    confident: bool
+
+
+UNSURE = Detection(None, False)
+
+
+def identify(text: str | None) -> Detection:
+    """The language ``text`` is written in, with whether the detector is sure of it."""
+    if not text:
+        return UNSURE
+    # fastText reads one line; lower case because the lite model misses capitalised short
+    # phrases ("Very good", "Huono") that it knows in lower case.
+    line = " ".join(text[:MAX_CHARS].split()).lower()
+    if len(_LETTER.findall(line)) < MIN_LETTERS:
+        return UNSURE
+    candidates = _detector().detect(line, model="lite", k=CANDIDATES)
+    scores = {c["lang"]: c["score"] for c in candidates if c["lang"] in SUPPORTED}
+    if not scores:
+        return UNSURE
+    language = max(scores, key=scores.__getitem__)
+    return Detection(language, True) if scores[language] >= MIN_SCORE else UNSURE
+
+
 def detect_language(text: str | None) -> str | None:
     """Return the registered language ("en", "fi", "sv") of ``text``, or None when it is empty,
     too short or undecidable.
@@ -38,19 +68,8 @@ def detect_language(text: str | None) -> str | None:
     When the model's best guess is another language (Finnish is often taken for Estonian, short
     phrases for Dutch), the best scoring registered language among its top candidates wins.
     """
-    if not text:
-        return None
-    # fastText reads one line; lower case because the lite model misses capitalised short
-    # phrases ("Very good", "Huono") that it knows in lower case.
-    line = " ".join(text[:MAX_CHARS].split()).lower()
-    if len(_LETTER.findall(line)) < MIN_LETTERS:
-        return None
-    candidates = _detector().detect(line, model="lite", k=CANDIDATES)
-    scores = {c["lang"]: c["score"] for c in candidates if c["lang"] in SUPPORTED}
-    if not scores:
-        return None
-    language = max(scores, key=scores.__getitem__)
-    return language if scores[language] >= MIN_SCORE else None
+    detection = identify(text)
+    return detection.language if detection.confident else None
 
 
 @functools.cache

@@ -1,146 +1,41 @@
-"""How positive or negative a comment is: a polarity in -1..1 and a label.
+"""How positive or negative a comment is, in each language Kaiku analyses.
 
-English goes through TextBlob's default PatternAnalyzer, whose lexicon ships with TextBlob, so it
-works offline and needs no NLTK corpora.
-
-Finnish has its own lexicon (``fi_sentiment.tsv``) because TextBlob's lexicon is English only: a
-Finnish comment would score 0.0 there whatever it says. Finnish also inflects heavily (huono,
-huonoa, huonosti, huonompi), so the lexicon holds stems matched against the start of each word
-rather than whole words. Scoring follows TextBlob's rules so both languages land on one scale:
-a negation (ei, en, et, ...) flips the next sentiment word and halves it ("ei hyvä" is mildly
-bad), an intensifier (todella, erittäin, ...) multiplies it by 1.3, "!" boosts the last one by
-1.25, and the comment's polarity is the average over the sentiment words found.
+Each language has its own module with a ``score(text) -> Sentiment``; a comment in any other
+language is "not analysed" (label None, with the reason), never a silent neutral.
 """
 
-import functools
-import re
-from dataclasses import dataclass
-from importlib import resources
-
+from surveys.answers.analysis import english, finnish, swedish
 from surveys.answers.analysis.language import detect_language
+from surveys.answers.analysis.result import (
+    NEGATIVE_THRESHOLD,
+    NEUTRAL,
+    POSITIVE_THRESHOLD,
+    Sentiment,
+    label_for,
+    not_analysed,
+)
 
-POSITIVE_THRESHOLD = 0.1
-NEGATIVE_THRESHOLD = -0.1
+SCORERS = {"en": english.score, "fi": finnish.score, "sv": swedish.score}
+ANALYSED = frozenset(SCORERS)
 
-FI_NEGATIONS = frozenset({"ei", "en", "et", "emme", "ette", "eivät", "eikä", "enkä"})
-FI_INTENSIFIERS = {
-    word: 1.3
-    for word in (
-        "todella", "todellakin", "erittäin", "tosi", "aivan", "hyvin", "niin", "kovin", "liian",
-        "täysin", "uskomattoman", "kamalan", "hirveän", "kauhean", "järkyttävän",
-    )
-}  # fmt: skip
-# A negation reaches over a few words ("ei ole kovin hyvä") but not past the clause.
-NEGATION_REACH = 3
-_CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "?", "!", "mutta", "vaan", "kuitenkin"})
-
-_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|[.,;:?!]")
-
-
-@dataclass(frozen=True)
-class Sentiment:
-    polarity: float  # -1.0 (very negative) .. 1.0 (very positive)
-    label: str  # "positive", "neutral" or "negative"
-
-
-def label_for(polarity: float) -> str:
-    """The label a polarity earns: positive from 0.1 up, negative from -0.1 down."""
-    if polarity >= POSITIVE_THRESHOLD:
-        return "positive"
-    if polarity <= NEGATIVE_THRESHOLD:
-        return "negative"
-    return "neutral"
+__all__ = [
+    "ANALYSED", "NEGATIVE_THRESHOLD", "POSITIVE_THRESHOLD", "Sentiment", "analyze", "label_for",
+]  # fmt: skip
 
 
 def analyze(text: str | None, language: str | None = None) -> Sentiment:
-    """Score ``text``; ``language`` is a registered code ("en", "fi", "sv"), detected when None.
+    """Score ``text`` in ``language`` (an ISO 639-1 code), detected when None.
 
-    Empty text is neutral. Any language other than Finnish is scored as English: there is no
-    Swedish lexicon yet, so a Swedish comment scores with the English one (mostly neutral, as
-    few Swedish words are in it) until one is added.
+    Empty text is neutral; text in a language without a scorer, or whose language cannot be told,
+    is not analysed.
     """
     if not text or not text.strip():
-        return Sentiment(0.0, "neutral")
+        return NEUTRAL
     if language is None:
         language = detect_language(text)
-    polarity = finnish_polarity(text) if language == "fi" else english_polarity(text)
-    polarity = round(max(-1.0, min(polarity, 1.0)), 3)
-    return Sentiment(polarity, label_for(polarity))
-
-
-def english_polarity(text: str) -> float:
-    return _english_analyzer().analyze(text).polarity
-
-
-def finnish_polarity(text: str) -> float:
-    """Average polarity of the Finnish sentiment words in ``text``; 0.0 when there are none."""
-    lexicon = _finnish_lexicon()
-    scores: list[float] = []
-    negation_left = 0  # words the pending negation still reaches
-    boost = 1.0  # product of the intensifiers right before this word
-    # An intensifier that modifies nothing may be an opinion itself ("palveltiin hyvin"), unless
-    # it follows one ("toimii hyvin", "ei toimi hyvin"), which it already qualifies.
-    boost_polarity = 0.0
-    after_opinion = False
-    for token in [*_TOKEN.findall(text.lower()), "."]:  # the "." settles a trailing intensifier
-        if token in FI_INTENSIFIERS:
-            boost *= FI_INTENSIFIERS[token]
-            boost_polarity = _stem_polarity(token, lexicon)
-            continue
-        polarity = _stem_polarity(token, lexicon)
-        if polarity:
-            negated = negation_left > 0
-            # As in TextBlob, "not very good" is milder than "not good", not stronger.
-            polarity = _clamp(polarity / boost if negated else polarity * boost)
-            scores.append(-0.5 * polarity if negated else polarity)
-            negation_left = 0
-        else:
-            if boost_polarity and not after_opinion:
-                scores.append(-0.5 * boost_polarity if negation_left else boost_polarity)
-            if token == "!" and scores:
-                scores[-1] = _clamp(scores[-1] * 1.25)
-            if token in FI_NEGATIONS:
-                negation_left = NEGATION_REACH
-            elif token in _CLAUSE_BREAKS:
-                negation_left = 0
-            else:
-                negation_left = max(negation_left - 1, 0)
-        boost, boost_polarity, after_opinion = 1.0, 0.0, bool(polarity)
-    return sum(scores) / len(scores) if scores else 0.0
-
-
-def _stem_polarity(word: str, lexicon: dict[str, float]) -> float:
-    """Polarity of the longest lexicon stem ``word`` starts with; 0.0 if none."""
-    for end in range(len(word), 2, -1):
-        polarity = lexicon.get(word[:end])
-        if polarity is not None:
-            return polarity
-    return 0.0
-
-
-def _clamp(polarity: float) -> float:
-    return max(-1.0, min(polarity, 1.0))
-
-
-@functools.cache
-def _finnish_lexicon() -> dict[str, float]:
-    """Load ``fi_sentiment.tsv``: one ``stem<TAB>polarity`` a line, # starts a comment."""
-    source = resources.files(__package__).joinpath("fi_sentiment.tsv")
-    lexicon: dict[str, float] = {}
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            stem, polarity = line.split("\t")
-            lexicon[stem.strip().lower()] = float(polarity)
-        except ValueError as error:
-            raise ValueError(f"fi_sentiment.tsv line {number}: {line!r}") from error
-    return lexicon
-
-
-@functools.cache
-def _english_analyzer():
-    # Imported on first use: TextBlob pulls in NLTK, which takes a while to import.
-    from textblob.sentiments import PatternAnalyzer
-
-    return PatternAnalyzer()
+        if language is None:
+            return not_analysed("language not recognised")
+    scorer = SCORERS.get(language)
+    if scorer is None:
+        return not_analysed(f"language not analysed: {language}")
+    return scorer(text)
