@@ -51,3 +51,21 @@ def scored(polarity: float, mixed: bool = False, complaint: float | None = None)
 
 def not_analysed(reason: str) -> Sentiment:
     return Sentiment(None, None, reason=reason)
+
+
+def combine(parts: list[tuple[float, float]]) -> Sentiment:
+    """One Sentiment from the scored parts (clauses) of a comment: ``(polarity, weight)`` each.
+
+    The polarity is the weighted mean (a language's scorer gives the clause after a contrast,
+    "but", "mutta", "men", more weight). The comment is mixed when one part is positive and
+    another negative; its complaint is the most negative part's polarity.
+    """
+    parts = [(p, w) for p, w in parts if w > 0]
+    if not parts:
+        return NEUTRAL
+    total = sum(w for _, w in parts)
+    polarity = sum(p * w for p, w in parts) / total
+    lowest = min(p for p, _ in parts)
+    mixed = lowest <= NEGATIVE_THRESHOLD and max(p for p, _ in parts) >= POSITIVE_THRESHOLD
+    complaint = lowest if lowest <= NEGATIVE_THRESHOLD else None
+    return scored(polarity, mixed, complaint)

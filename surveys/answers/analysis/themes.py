@@ -9,7 +9,10 @@ comment not detected as English.
 """
 
 import functools
+import hashlib
+import json
 import re
+from dataclasses import dataclass, field
 
 from surveys.answers.analysis.language import detect_language
 
@@ -81,11 +84,31 @@ NOT_KEYWORDS = ("toimint", "toimisto", "ohjelm")
 
 THEMES: tuple[str, ...] = tuple(KEYWORDS)
 
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The themes comments are tagged with: {theme key: {language: terms}}."""
+
+    keywords: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=lambda: KEYWORDS)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A short hash of the whole taxonomy: part of the analysis version a response records."""
+        data = json.dumps(self.keywords, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode()).hexdigest()[:10]
+
+
+DEFAULT_TAXONOMY = Taxonomy()
+
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
-def extract_themes(text: str | None, language: str | None = None) -> list[str]:
-    """The themes ``text`` mentions, sorted and unique; ``language`` is detected when None."""
+def extract_themes(
+    text: str | None, language: str | None = None, taxonomy: Taxonomy | None = None
+) -> list[str]:
+    """The themes ``text`` mentions, sorted and unique; ``language`` is detected when None.
+
+    ``taxonomy`` defaults to the built-in one (issue 10 moves it to the database)."""
     if not text:
         return []
     if language is None:
