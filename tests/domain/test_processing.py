@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveys.answers import processing
+from surveys.answers.analysis import Detection
 from surveys.answers.processing import process_response, unprocessed_response_ids
 from surveys.answers.recording import add_comment, record_answer
 from surveys.kernel import clock
@@ -125,9 +126,9 @@ def test_stale_run_does_not_overwrite_a_newer_answer(session, settings, engine, 
         with Session(bind=engine) as other:  # the respondent changes their mind mid-run
             record_answer(other, other.merge(new.invitation), 2, channel="email")
             other.commit()
-        return None
+        return Detection(None, False)
 
-    monkeypatch.setattr(processing, "detect_language", answer_changes_meanwhile)
+    monkeypatch.setattr(processing, "identify", answer_changes_meanwhile)
     assert process_response(session, response_id, settings).status == "superseded"
     session.commit()
     assert count(session, Referral) == 0
