@@ -1,6 +1,8 @@
 """Many answered, processed responses at once, inserted in bulk (as years of history would have
 left them), for re-tagging tests and benchmarks; the caller commits."""
 
+import hashlib
+
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -33,7 +35,7 @@ def insert_processed_responses(
     invitation_ids = session.scalars(
         insert(Invitation).returning(Invitation.id, sort_by_parameter_order=True),
         [
-            {"survey_id": survey_id, "customer_id": cid, "token_hash": f"{prefix}{i:060d}"[-64:],
+            {"survey_id": survey_id, "customer_id": cid, "token_hash": _token_hash(prefix, i),
              "status": "answered", "channel": "email", "created_at": now, "expires_at": now,
              "answered_at": now}
             for i, cid in enumerate(customer_ids)
@@ -55,3 +57,7 @@ def insert_processed_responses(
             insert(Response).returning(Response.id, sort_by_parameter_order=True), rows
         ).all()
     )
+
+
+def _token_hash(prefix: str, i: int) -> str:
+    return hashlib.sha256(f"{prefix}-{i}".encode()).hexdigest()
