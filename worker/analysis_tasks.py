@@ -57,8 +57,8 @@ def reanalyse_batch(self, after_id: int) -> int:
 def resume_stalled_reanalysis() -> int | None:
     """Send a running re-tagging run's batch again when it has not moved for a minute."""
     run = reanalysis.resume_stalled(db.session)
+    stalled = (run.id, run.cursor) if run is not None else None
+    if stalled:  # before the commit, which sends the batch (or, eager, runs it)
+        log.warning("re-tagging run %s stalled at response %s; its batch is sent again", *stalled)
     db.session.commit()
-    if run is not None:
-        log.warning("re-tagging run %s stalled at %s; its batch is sent again", run.id, run.cursor)
-        return run.id
-    return None
+    return stalled[0] if stalled else None
