@@ -2,6 +2,7 @@
 sentiment the API and the pages show (mixed, not analysed)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -10,6 +11,7 @@ from surveys.answers import processing, reanalysis
 from surveys.answers.analysis import Detection
 from surveys.answers.processing import process_response
 from surveys.answers.recording import add_comment, record_answer
+from surveys.kernel import clock
 from surveys.models import ReanalysisRun, RescueTask, Response
 from tests.factories.staff import make_staff, sign_in
 from tests.factories.surveys import make_invitation
@@ -194,3 +196,22 @@ def test_a_mixed_comment_is_marked_mixed_on_the_pages(admin, session, settings):
     for path in (f"/rescue/{task.id}", "/rescue/", "/"):
         page = admin.get(path).get_data(as_text=True)
         assert re.search(r">[Mm]ixed</", page), path
+
+
+def test_the_beat_resumes_a_stalled_run_from_its_cursor(app, session, settings):
+    from worker.analysis_tasks import resume_stalled_reanalysis
+
+    stale(session, settings, 3)
+    run = reanalysis.start_run(session, batch_size=2, enqueue=False).run
+    session.commit()
+    reanalysis.run_batch(session, 0, enqueue_next=False)  # then the worker died, message lost
+    session.commit()
+    start = clock.now()
+    clock.set_source(lambda: start + reanalysis.STALLED_AFTER + timedelta(seconds=5))
+
+    with app.app_context():
+        assert resume_stalled_reanalysis.apply().get() == run.id
+
+    session.expire_all()
+    run = session.get(ReanalysisRun, run.id)
+    assert (run.status, run.done, run.retagged) == ("done", 3, 3)
