@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from surveys.catalog.scoring import NEGATIVE_CATEGORY, POSITIVE_CATEGORY
 
-# A comment whose signal is at or below this turns a middle answer into a rescue case. TextBlob's
-# scale, which the recalibrated English scorer keeps: "slow and support never answered" and
-# "hung up on me. Unacceptable." reach it, a "could be better" does not.
+# A comment whose signal is at or below this turns a middle answer into a rescue case. On the
+# -1..1 scale every language's scorer shares; a scorer that spreads polarity wider (or narrower)
+# moves which comments reach it, so it is checked against the labelled sets when one changes.
 STRONGLY_NEGATIVE = -0.5
 # A complaint at or below this, beside praise, keeps a promoter out of the referral programme.
 REAL_COMPLAINT = -0.3
