@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 # ``worker.aftercommit.task_named`` in a process that runs a task in-process (eager, demo beat).
 TASK_MODULES = (
     "worker.tasks",
+    "worker.analysis_tasks",
     "worker.delivery_tasks",
     "worker.import_tasks",
     "worker.lifecycle_tasks",
@@ -73,6 +74,10 @@ def celery_init_app(app: Flask) -> Celery:
         "remind-and-expire-invitations": {
             "task": "kaiku.remind_and_expire_invitations",
             "schedule": timedelta(minutes=5),
+        },
+        "resume-stalled-reanalysis": {
+            "task": "kaiku.resume_stalled_reanalysis",
+            "schedule": timedelta(minutes=1),
         },
         "escalate-overdue-rescue-tasks": {
             "task": "kaiku.escalate_overdue_rescue_tasks",

@@ -1,7 +1,7 @@
-"""Admin pages: surveys with their trigger rules, customer imports, staff."""
+"""Admin pages: surveys with their trigger rules, customer imports, staff, re-tagging."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import imports, previews, rules, staff, surveys  # noqa: E402,F401
+from app.admin import imports, previews, reanalysis, rules, staff, surveys  # noqa: E402,F401

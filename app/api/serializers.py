@@ -93,10 +93,22 @@ def invitation_json(invitation: Invitation | NewInvitation, settings: Settings) 
     }
 
 
+def sentiment_json(response: Response) -> dict[str, Any] | None:
+    """``{polarity, label, mixed, complaint, reason}``; None without a (processed) comment. A
+    comment in a language Kaiku does not analyse has label and polarity null and a reason."""
+    if response.sentiment_label is None and response.sentiment_reason is None:
+        return None
+    return {
+        "polarity": response.sentiment_polarity,
+        "label": response.sentiment_label,
+        "mixed": bool(response.sentiment_mixed),
+        "complaint": response.sentiment_complaint,
+        "reason": response.sentiment_reason,
+    }
+
+
 def response_json(response: Response) -> dict[str, Any]:
-    sentiment = None
-    if response.sentiment_label is not None:
-        sentiment = {"polarity": response.sentiment_polarity, "label": response.sentiment_label}
+    sentiment = sentiment_json(response)
     return {
         "id": response.id,
         "survey": response.survey_id,
@@ -107,6 +119,7 @@ def response_json(response: Response) -> dict[str, Any]:
         "language": response.language,
         "sentiment": sentiment,
         "themes": response.theme_names,
+        "analysis_version": response.analysis_version,
         "channel": response.channel,
         "stage": response.stage,
         "answered_at": iso(response.answered_at),

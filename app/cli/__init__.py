@@ -1,5 +1,6 @@
 """Flask CLI commands, one module by concern: staff and API keys (``accounts``), the demo data
-and the one-command demo server (``demo``), customer imports (``imports``)."""
+and the one-command demo server (``demo``), customer imports (``imports``), re-tagging history
+(``analysis``)."""
 
 from collections.abc import Callable
 
@@ -11,9 +12,9 @@ from surveys.kernel.errors import KaikuError
 
 
 def register(app: Flask) -> None:
-    from app.cli import accounts, demo, imports
+    from app.cli import accounts, analysis, demo, imports
 
-    for module in (accounts, demo, imports):
+    for module in (accounts, analysis, demo, imports):
         module.register(app)
 
 

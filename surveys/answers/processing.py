@@ -1,5 +1,8 @@
 """The pipeline for answers: language → sentiment → themes → category → route.
 
+Each processed response records the analysis version that tagged it (``analysis_version``), so
+re-tagging after a method or taxonomy change (``surveys.answers.reanalysis``) finds what is stale.
+
 It works on batches with a fixed number of statements whatever the batch size (one answer is a
 batch of one), so a burst is processed far faster than one task per answer allows.
 
@@ -14,8 +17,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from surveys.answers.analysis import analyze, detect_language, extract_themes
+from surveys.answers.analysis import Sentiment, analyze, extract_themes, identify
+from surveys.answers.analysis.themes import Taxonomy
+from surveys.answers.analysis.version import analysis_version
 from surveys.answers.routing import Route, route
+from surveys.answers.taxonomy import load_taxonomy
 from surveys.catalog.scoring import categorize
 from surveys.customers.stages import Answer, apply_feedback
 from surveys.kernel import clock
@@ -36,14 +42,68 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Tagging:
+    """What the analysis makes of one comment: its language, sentiment and themes."""
+
+    language: str | None
+    sentiment: Sentiment | None  # None without a comment
+    themes: list[str]
+
+    def columns(self) -> dict:
+        """The response's analysis columns, as the bulk updates bind them (``b_`` + name)."""
+        s = self.sentiment
+        return {
+            "b_language": self.language,
+            "b_polarity": s.polarity if s else None,
+            "b_label": s.label if s else None,
+            "b_mixed": s.mixed if s else False,
+            "b_complaint": s.complaint if s else None,
+            "b_reason": s.reason[:80] if s and s.reason else None,
+        }
+
+
+# The response columns a Tagging writes, bound by ``Tagging.columns``.
+TAGGING_VALUES = {
+    "language": bindparam("b_language"),
+    "sentiment_polarity": bindparam("b_polarity"),
+    "sentiment_label": bindparam("b_label"),
+    "sentiment_mixed": bindparam("b_mixed"),
+    "sentiment_complaint": bindparam("b_complaint"),
+    "sentiment_reason": bindparam("b_reason"),
+    "analysis_version": bindparam("b_version"),
+}
+
+NO_COMMENT = Tagging(None, None, [])
+
+
+def tag_comment(comment: str | None, locale: str | None, taxonomy: Taxonomy) -> Tagging:
+    """Language, sentiment and themes of one comment, pure (no database).
+
+    The language is the detector's when it is sure, whatever it is: a comment in Estonian is
+    stored as "et" and its sentiment is not analysed (label None, with the reason), never a
+    silent neutral. When the detector is unsure (very short comments: "Hidas"), the language
+    the customer is served in is the best guess.
+    """
+    if not comment or not comment.strip():
+        return NO_COMMENT
+    detection = identify(comment)
+    language = detection.language if detection.confident else served_language(locale)
+    language = language[:8] if language else None
+    return Tagging(
+        language, analyze(comment, language), extract_themes(comment, language, taxonomy)
+    )
+
+
+@dataclass(frozen=True)
 class _Analysis:
     row: object  # the loaded row: id, revision, score, comment, customer_id, ...
-    language: str | None
-    polarity: float | None
-    label: str | None
+    tagging: Tagging
     category: str
-    themes: list[str]
     route: Route
+
+    @property
+    def themes(self) -> list[str]:
+        return self.tagging.themes
 
 
 def process_response(session: Session, response_id: int, settings: Settings) -> Outcome:
@@ -68,7 +128,9 @@ def process_responses(
     outcomes = _skipped(session, set(response_ids) - {row.id for row in rows})
     if rows:
         now = clock.now()
-        done = _claim(session, [_analyse(row) for row in rows], now)
+        taxonomy = load_taxonomy(session)
+        version = analysis_version(taxonomy.fingerprint)
+        done = _claim(session, [_analyse(row, taxonomy) for row in rows], now, version)
         _store_themes(session, done)
         tasks = open_rescue_tasks(
             session,
@@ -100,28 +162,21 @@ def process_responses(
     return [outcomes[response_id] for response_id in response_ids]
 
 
-def _analyse(row) -> _Analysis:
-    language = sentiment = None
-    if row.comment:
-        # Very short comments ("Hidas") are undecidable: the language the customer is served
-        # in is the best guess then.
-        language = detect_language(row.comment) or served_language(row.locale)
-        sentiment = analyze(row.comment, language)
-    polarity = sentiment.polarity if sentiment else None
-    label = sentiment.label if sentiment else None
+def _analyse(row, taxonomy: Taxonomy) -> _Analysis:
+    tagging = tag_comment(row.comment, row.locale, taxonomy)
     category = categorize(row.kind, row.score)
-    return _Analysis(
-        row=row,
-        language=language,
-        polarity=polarity,
-        label=label,
-        category=category,
-        themes=extract_themes(row.comment, language),
-        route=route(row.kind, category, polarity, label),
+    s = tagging.sentiment
+    decided = (
+        route(row.kind, category, s.polarity, s.label, s.mixed, s.complaint)
+        if s
+        else route(row.kind, category, None, None)
     )
+    return _Analysis(row=row, tagging=tagging, category=category, route=decided)
 
 
-def _claim(session: Session, analysed: list[_Analysis], now: datetime) -> list[_Analysis]:
+def _claim(
+    session: Session, analysed: list[_Analysis], now: datetime, version: str
+) -> list[_Analysis]:
     """Write the results where the revision is still the one read and no other run has
     written them meanwhile; return those written.
 
@@ -138,17 +193,14 @@ def _claim(session: Session, analysed: list[_Analysis], now: datetime) -> list[_
             table.c.processed_at.is_(None),
         )
         .values(
-            language=bindparam("b_language"),
-            sentiment_polarity=bindparam("b_polarity"),
-            sentiment_label=bindparam("b_label"),
+            **TAGGING_VALUES,
             category=bindparam("b_category"),
             processed_at=bindparam("b_processed_at"),
         ),
         [
             {
-                "b_id": a.row.id, "b_revision": a.row.revision, "b_language": a.language,
-                "b_polarity": a.polarity, "b_label": a.label, "b_category": a.category,
-                "b_processed_at": now,
+                "b_id": a.row.id, "b_revision": a.row.revision, **a.tagging.columns(),
+                "b_version": version, "b_category": a.category, "b_processed_at": now,
             }
             for a in analysed
         ],

@@ -7,6 +7,7 @@ from surveys.models.events import CHANNELS, FILTER_OPS, Event, TriggerRule
 from surveys.models.imports import IMPORT_STATUSES, CustomerImport
 from surveys.models.invitations import INVITATION_STATUSES, OPEN_STATUSES, Invitation
 from surveys.models.outbox import OUTBOX_STATUSES, OutboxEmail
+from surveys.models.reanalysis import REANALYSIS_STATUSES, ReanalysisRun
 from surveys.models.referrals import Referral, ReferralProgramme
 from surveys.models.rescue import (
     OUTCOMES,
@@ -29,6 +30,7 @@ __all__ = [
     "OPEN_STATUSES",
     "OUTBOX_STATUSES",
     "OUTCOMES",
+    "REANALYSIS_STATUSES",
     "PRIORITIES",
     "RESCUE_STATUSES",
     "ROLES",
@@ -41,6 +43,7 @@ __all__ = [
     "Event",
     "Invitation",
     "OutboxEmail",
+    "ReanalysisRun",
     "Referral",
     "ReferralProgramme",
     "RescueNote",

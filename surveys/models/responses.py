@@ -31,8 +31,17 @@ class Response(Base):
     stage: Mapped[str | None] = mapped_column(String(20))
     category: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(8))
+    # The comment's sentiment (surveys.answers.analysis.result.Sentiment): polarity and label
+    # are None for a comment in a language Kaiku does not analyse, with the reason why.
     sentiment_polarity: Mapped[float | None]
     sentiment_label: Mapped[str | None] = mapped_column(String(8))
+    # Praise and a complaint in one comment; the complaint is the most negative part's polarity.
+    sentiment_mixed: Mapped[bool] = mapped_column(default=False)
+    sentiment_complaint: Mapped[float | None]
+    sentiment_reason: Mapped[str | None] = mapped_column(String(80))
+    # The analysis that tagged it (method version + taxonomy fingerprint, see
+    # surveys.answers.analysis.version): re-tagging looks for rows whose version is not current.
+    analysis_version: Mapped[str | None] = mapped_column(String(40))
     # Bumped by every change of score or comment; processing only commits what it read.
     revision: Mapped[int] = mapped_column(default=1)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)

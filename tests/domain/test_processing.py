@@ -6,6 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveys.answers import processing
+from surveys.answers.analysis import Detection, Sentiment
+from surveys.answers.analysis.result import label_for
+from surveys.answers.analysis.themes import DEFAULT_TAXONOMY
+from surveys.answers.analysis.version import analysis_version
 from surveys.answers.processing import process_response, unprocessed_response_ids
 from surveys.answers.recording import add_comment, record_answer
 from surveys.kernel import clock
@@ -125,9 +129,9 @@ def test_stale_run_does_not_overwrite_a_newer_answer(session, settings, engine, 
         with Session(bind=engine) as other:  # the respondent changes their mind mid-run
             record_answer(other, other.merge(new.invitation), 2, channel="email")
             other.commit()
-        return None
+        return Detection(None, False)
 
-    monkeypatch.setattr(processing, "detect_language", answer_changes_meanwhile)
+    monkeypatch.setattr(processing, "identify", answer_changes_meanwhile)
     assert process_response(session, response_id, settings).status == "superseded"
     session.commit()
     assert count(session, Referral) == 0
@@ -149,3 +153,76 @@ def test_sweeper_finds_answers_left_unprocessed_for_the_sweep_time(session, sett
     session.commit()
     clock.set_source(lambda: start + timedelta(minutes=5))
     assert unprocessed_response_ids(session, settings) == [fresh]
+
+
+def test_processed_response_records_the_analysis_version_that_tagged_it(session, settings):
+    response_id = answer(session, settings, 8, "Fast delivery, friendly support.")
+    process_response(session, response_id, settings)
+    session.commit()
+    response = session.get(Response, response_id)
+    assert response.analysis_version == analysis_version(DEFAULT_TAXONOMY.fingerprint)
+    assert response.sentiment_mixed is False and response.sentiment_reason is None
+
+
+def test_a_comment_in_a_language_kaiku_does_not_analyse_is_stored_not_analysed(
+    session, settings, monkeypatch
+):
+    monkeypatch.setattr(processing, "identify", lambda text: Detection("et", True))
+    response_id = answer(session, settings, 3, "Väga halb teenindus, ei soovita.")
+    process_response(session, response_id, settings)
+    session.commit()
+    response = session.get(Response, response_id)
+    assert response.language == "et"
+    assert response.sentiment_label is None and response.sentiment_polarity is None
+    assert response.sentiment_reason == "language not analysed: et"
+    # Not a silent neutral, and not a guess: the score alone decides the route.
+    assert session.scalars(select(RescueTask)).one().priority == "normal"
+
+
+def test_a_comment_the_detector_is_unsure_of_takes_the_customers_language(
+    session, settings, monkeypatch
+):
+    monkeypatch.setattr(processing, "identify", lambda text: Detection(None, False))
+    response_id = answer(session, settings, 3, "Hidas", locale="fi-FI")
+    process_response(session, response_id, settings)
+    session.commit()
+    response = session.get(Response, response_id)
+    assert response.language == "fi" and response.sentiment_reason is None
+
+
+def mixed(polarity, complaint):
+    return lambda text, language=None: Sentiment(
+        polarity, label_for(polarity), mixed=True, complaint=complaint
+    )
+
+
+def test_mixed_comment_is_stored_with_its_complaint(session, settings, monkeypatch):
+    monkeypatch.setattr(processing, "analyze", mixed(0.3, -0.45))
+    response_id = answer(session, settings, 5, "The app is great but it crashes all the time.")
+    process_response(session, response_id, settings)
+    session.commit()
+    response = session.get(Response, response_id)
+    assert (response.sentiment_label, response.sentiment_mixed) == ("positive", True)
+    assert response.sentiment_complaint == -0.45
+    assert session.scalars(select(RescueTask)).one().priority == "high"  # the complaint counts
+
+
+def test_passive_with_a_strong_complaint_beside_praise_gets_a_task(session, settings, monkeypatch):
+    monkeypatch.setattr(processing, "analyze", mixed(0.2, -0.7))
+    process_response(
+        session, answer(session, settings, 8, "Nice app, but billing is a scam"), settings
+    )
+    session.commit()
+    assert session.scalars(select(RescueTask)).one().priority == "high"
+
+
+def test_promoter_with_a_real_complaint_beside_praise_gets_no_referral(
+    session, settings, monkeypatch
+):
+    make_programme(session)
+    monkeypatch.setattr(processing, "analyze", mixed(0.4, -0.5))
+    outcome = process_response(
+        session, answer(session, settings, 9, "Love it, but support hung up on me."), settings
+    )
+    session.commit()
+    assert outcome.referral_id is None and count(session, Referral) == 0
