@@ -22,6 +22,8 @@ from surveys.answers.analysis.result import NEUTRAL, Sentiment, combine
 CONTRAST_WEIGHT = 2.5
 # "Thanks!" after a complaint is politeness, not praise.
 POLITE_WEIGHT = 0.3
+# A rating in words ("two stars", "10/10") says more than the words around it.
+RATING_WEIGHT = 3.0
 
 TOKEN = re.compile(
     r"(?P<emoticon>(?<!\w)(?:[:;=8][\-'^]?[()\[\]DPp/\\|*3]|<3|</3|:'\()(?!\w))"
@@ -37,6 +39,8 @@ STAR_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 CONTRAST = frozenset({"but", "however", "except", "otherwise", "nevertheless", "nonetheless"})
 CONCESSIVE = frozenset({"although", "though", "despite", "whereas"})
+# A clause opened by these is the one that matters: "Great location, shame the room was dirty."
+REGRET = frozenset({"shame", "pity", "sadly", "unfortunately", "unfortunatly"})
 POLITE = frozenset(
     "thanks thank you so much very in advance for your help time cheers regards best kind many "
     "again all and ty thx".split()
@@ -58,12 +62,14 @@ def score(text: str) -> Sentiment:
         earlier.append(polarity)
         if polarity is not None:
             parts.append([polarity, weight, words])
-    if len(parts) > 1:
+    # "Thanks" closing a question or a request is a formula; after a complaint, politeness.
+    asking = any(c[2] or "please" in c[0] for c in clauses)
+    if asking or len(parts) > 1:
         for part in parts:
             if part[0] > 0 and all(w in POLITE or w.startswith("\x00") for w in part[2]):
-                part[1] *= POLITE_WEIGHT
+                part[1] *= 0.0 if asking else POLITE_WEIGHT
     rating = _rating(text)
-    pairs = [(p, w) for p, w, _ in parts] + ([(rating, 1.5)] if rating is not None else [])
+    pairs = [(p, w) for p, w, _ in parts] + ([(rating, RATING_WEIGHT)] if rating is not None else [])
     return combine(pairs)
 
 
@@ -107,6 +113,8 @@ def _clauses(text: str) -> list[tuple[list[str], float, bool, bool]]:
                 weight = CONTRAST_WEIGHT
             sentence_start = False
             continue
+        if word in REGRET and not current and clauses:
+            weight = CONTRAST_WEIGHT
         if word in CONCESSIVE:
             if word == "though" and at_end:
                 weight = CONTRAST_WEIGHT  # "Small room, very clean though."

@@ -35,9 +35,10 @@ EXPECTED = frozenset(
     "open opens opened help helped helps fix fixed solve solved resolve resolved sync syncs "
     "synced connect connects connected start starts started pair pairs paired receive received "
     "deliver delivered refund refunded hold holds last lasts lasted fit fits install installed "
-    "show showed shows come came call called log login update updated buy".split()
+    "show showed shows come came call called log login update updated buy sleep slept worth".split()
 )
 NEGATED_EXPECTED = -0.6
+STRENGTH = 1.25
 NEGATED_PRAISE, NEGATED_COMPLAINT = -0.65, -0.4
 SCOPE_END = frozenset("and because so which when if after before until while".split())
 EXTRA_NEGATORS = frozenset("no nobody neither hardly barely lack lacks lacking".split())
@@ -81,7 +82,7 @@ def clause_polarity(
     scores: list[float] = []
     negated = used_to = hypothetical = keep = sarcastic = False
     multiplier, since_booster, extra = 1.0, 0, 0.0
-    amplify_any = amplify_complaint = has_wait = has_duration = False
+    amplify_any = amplify_complaint = has_wait = has_duration = still = lacking = False
     i, n = 0, len(words)
     while i < n:
         word = words[i]
@@ -106,7 +107,7 @@ def clause_polarity(
         if value is None:
             if word in negators or word.endswith("n't"):
                 if not (word == "not" and nxt == "only"):
-                    negated = True
+                    negated = lacking = True
                 i += 1
                 continue
             if word in SCOPE_END:
@@ -138,6 +139,9 @@ def clause_polarity(
                 step = 2
             elif word in SARCASM_TARGETS:
                 sarcastic = True
+            elif word == "until":  # "it worked fine until the update"
+                scores = [-0.5 * s if s > 0 else s for s in scores]
+            still |= word == "still"
             has_wait |= word in WAIT
             has_duration |= word in DURATION
             amplify_any |= word in EITHER_WAY
@@ -162,13 +166,20 @@ def clause_polarity(
         scores = [s for s in scores if s < 0] + [-0.7]
     if has_wait and has_duration:
         extra -= 0.5
+    if still and lacking and not any(s < 0 for s in scores):  # "still not available"
+        extra -= 0.4
+    if lacking and amplify_any and not scores:  # "no flavour whatsoever"
+        extra -= 0.4
     if keep and not any(s > 0 for s in scores):
         extra -= 0.4
     if extra:
         scores.append(extra)
     if not scores:
         return None
-    polarity = sum(scores) / len(scores) * (1 + 0.15 * min(len(scores) - 1, 3))
+    # The mean of the opinion words (TextBlob's way), more for more of them, then stretched so
+    # that a plain complaint ("The zipper got stuck") reaches the -0.5 of a rescue task while a
+    # mild one ("a bit slow") stays near -0.2.
+    polarity = sum(scores) / len(scores) * (1 + 0.15 * min(len(scores) - 1, 3)) * STRENGTH
     if amplify_any or (amplify_complaint and polarity < 0):
         polarity *= 1.25
     if exclaimed:
