@@ -79,7 +79,9 @@ def print_metrics(title: str, m: dict, detail: bool = True) -> None:
         return
     for c, (precision, recall, f1, support) in m["per_class"].items():
         print(f"    {c:<8}  P {precision:.2f}  R {recall:.2f}  F1 {f1:.2f}  (n={support})")
-    print("    confusion (rows: people, columns: Kaiku)  " + "  ".join(f"{c[:3]:>4}" for c in CLASSES))
+    print(
+        "    confusion (rows: people, columns: Kaiku)  " + "  ".join(f"{c[:3]:>4}" for c in CLASSES)
+    )
     for g in CLASSES:
         row = "  ".join(f"{m['confusion'][g][p]:>4}" for p in CLASSES)
         print(f"      {g:<38}{row}")
@@ -109,7 +111,10 @@ def report(language: str, items: list[tuple[str, bool, str]]) -> None:
     for name, score in scorers(language).items():
         results = [score(text) for _, _, text in items]
         print(f"{name}")
-        for split, keep in (("whole set", lambda i: True), ("held-out third", lambda i: i % 3 == 2)):
+        for split, keep in (
+            ("whole set", lambda i: True),
+            ("held-out third", lambda i: i % 3 == 2),
+        ):
             chosen = [i for i in range(len(items)) if keep(i)]
             gold = [items[i][0] for i in chosen]
             for threshold in (0.1, 0.05):
@@ -119,7 +124,9 @@ def report(language: str, items: list[tuple[str, bool, str]]) -> None:
         mixed = [r[1] for (_, m, _), r in zip(items, results, strict=True) if m]
         if name == "Kaiku" and mixed:
             print(f"  mixed items recognised as mixed: {sum(mixed)}/{len(mixed)}")
-        negative = [r[0] for (g, m, _), r in zip(items, results, strict=True) if g == "negative" and not m]
+        negative = [
+            r[0] for (g, m, _), r in zip(items, results, strict=True) if g == "negative" and not m
+        ]
         others = [r[0] for (g, _, _), r in zip(items, results, strict=True) if g != "negative"]
         if negative:
             reach = sum(p <= RESCUE_POLARITY for p in negative) / len(negative)

@@ -41,6 +41,7 @@ CONTRAST = frozenset({"but", "however", "except", "otherwise", "nevertheless", "
 CONCESSIVE = frozenset({"although", "though", "despite", "whereas"})
 # A clause opened by these is the one that matters: "Great location, shame the room was dirty."
 REGRET = frozenset({"shame", "pity", "sadly", "unfortunately", "unfortunatly"})
+REQUEST = frozenset({"please", "pls", "plz", "need", "kindly"})
 POLITE = frozenset(
     "thanks thank you so much very in advance for your help time cheers regards best kind many "
     "again all and ty thx".split()
@@ -63,13 +64,15 @@ def score(text: str) -> Sentiment:
         if polarity is not None:
             parts.append([polarity, weight, words])
     # "Thanks" closing a question or a request is a formula; after a complaint, politeness.
-    asking = any(c[2] or "please" in c[0] for c in clauses)
+    asking = any(c[2] or not REQUEST.isdisjoint(c[0]) for c in clauses)
     if asking or len(parts) > 1:
         for part in parts:
             if part[0] > 0 and all(w in POLITE or w.startswith("\x00") for w in part[2]):
                 part[1] *= 0.0 if asking else POLITE_WEIGHT
     rating = _rating(text)
-    pairs = [(p, w) for p, w, _ in parts] + ([(rating, RATING_WEIGHT)] if rating is not None else [])
+    pairs = [(p, w) for p, w, _ in parts] + (
+        [(rating, RATING_WEIGHT)] if rating is not None else []
+    )
     return combine(pairs)
 
 

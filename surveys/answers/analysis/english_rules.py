@@ -48,7 +48,9 @@ LIKE_SUBJECTS = frozenset("i we they you really also do did does still definitel
 KEEP = frozenset("keep keeps kept keeping".split())
 STOP = frozenset("stop stops stopped stopping".split())
 MODALS = frozenset("could should would might".split())
-WAIT = frozenset("wait waited waiting waits open opened pending took taken takes delayed late".split())
+WAIT = frozenset(
+    "wait waited waiting waits open opened pending took taken takes delayed late".split()
+)
 DURATION = frozenset("hour hours day days week weeks month months ages forever".split())
 SARCASM_TARGETS = frozenset("paperweight paperweights doorstop doorstops brick".split())
 # A clause of stock praise after a complaint is sarcasm ("Can't even log in. Great job guys.").
@@ -56,7 +58,9 @@ STOCK = frozenset(
     "great good nice well done job brilliant perfect awesome fantastic wonderful bravo lovely "
     "thanks thank you a lot guys team oh just so much wow very again one really folks".split()
 )
-PRAISE = frozenset("great good nice well brilliant perfect awesome fantastic wonderful bravo lot".split())
+PRAISE = frozenset(
+    "great good nice well brilliant perfect awesome fantastic wonderful bravo lot".split()
+)
 # Amplify the clause: both ways for "at all", complaints only for the rest ("still", "again").
 EITHER_WAY = frozenset({"whatsoever"})
 COMPLAINT_AMPLIFIERS = frozenset({"still", "again", "constantly", "anymore"})
@@ -122,7 +126,11 @@ def clause_polarity(
                 value = following * 1.3 if following < 0 else following or -0.35
                 step = 2
             elif word == "like":
-                value = 0.4 if i and (words[i - 1] in LIKE_SUBJECTS or words[i - 1] in negators) else 0.0
+                value = (
+                    0.4
+                    if i and (words[i - 1] in LIKE_SUBJECTS or words[i - 1] in negators)
+                    else 0.0
+                )
             elif word == "used" and nxt == "to":
                 used_to, step, value = True, 2, 0.0
             elif word in MODALS and nxt == "be" or word == "wish":
