@@ -49,6 +49,7 @@ POLITE = frozenset(
 
 
 def score(text: str) -> Sentiment:
+    """The Sentiment of an English comment: clause polarities combined, mixed when they disagree."""
     if not text or not text.strip():
         return NEUTRAL
     lexicon, starts = english_lexicon(), _phrase_starts()
@@ -74,10 +75,6 @@ def score(text: str) -> Sentiment:
         [(rating, RATING_WEIGHT)] if rating is not None else []
     )
     return combine(pairs)
-
-
-def english_polarity(text: str) -> float:
-    return score(text).polarity
 
 
 def _clauses(text: str) -> list[tuple[list[str], float, bool, bool]]:

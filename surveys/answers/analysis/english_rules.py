@@ -41,9 +41,10 @@ NEGATED_EXPECTED = -0.6
 STRENGTH = 1.25
 NEGATED_PRAISE, NEGATED_COMPLAINT = -0.65, -0.4
 SCOPE_END = frozenset("and because so which when if after before until while".split())
-EXTRA_NEGATORS = frozenset("no nobody neither hardly barely lack lacks lacking".split())
+EXTRA_NEGATORS = frozenset("no zero nobody neither hardly barely lack lacks lacking".split())
 EXTRA_BOOSTERS = {"super": 0.293, "way": 0.293, "such": 0.2, "pretty": 0.15, "fairly": -0.15,
-                  "mostly": -0.15, "bit": -0.293, "tad": -0.293, "bloody": 0.293}  # fmt: skip
+                  "mostly": -0.15, "bit": -0.293, "tad": -0.293, "bloody": 0.293,
+                  "absolute": 0.293}  # fmt: skip
 LIKE_SUBJECTS = frozenset("i we they you really also do did does still definitely kids".split())
 KEEP = frozenset("keep keeps kept keeping".split())
 STOP = frozenset("stop stops stopped stopping".split())
