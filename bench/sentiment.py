@@ -80,7 +80,7 @@ def print_metrics(title: str, m: dict, detail: bool = True) -> None:
     for c, (precision, recall, f1, support) in m["per_class"].items():
         print(f"    {c:<8}  P {precision:.2f}  R {recall:.2f}  F1 {f1:.2f}  (n={support})")
     print(
-        "    confusion (rows: people, columns: Kaiku)  " + "  ".join(f"{c[:3]:>4}" for c in CLASSES)
+        "    confusion (rows: people, columns: scorer)" + "  ".join(f"{c[:3]:>4}" for c in CLASSES)
     )
     for g in CLASSES:
         row = "  ".join(f"{m['confusion'][g][p]:>4}" for p in CLASSES)
