@@ -142,7 +142,8 @@ def _clause_polarities(clause: list[str], language: Language) -> list[float]:
             boost_entry = language.lookup(token)
             continue
         entry = EMOJI.get(token)
-        entry = (entry, None) if entry is not None else language.lookup(token)
+        # An emoji says how the customer feels whatever the words around it negate.
+        entry = (entry, entry) if entry is not None else language.lookup(token)
         if entry is not None and (entry[0] or entry[1]):
             polarity, negated = entry
             found.append((position, polarity, negated, boost))
@@ -162,6 +163,9 @@ def _clause_polarities(clause: list[str], language: Language) -> list[float]:
     if any(p < 0 for p in matched):
         # A complaint pattern says what the clause means: "toimii ku junan vessa" is no praise.
         polarities = [p for p in polarities if p < 0]
+    elif matched:
+        # So does a solved problem: "ratkaisi ongelmani", "löste mitt problem".
+        polarities = [p for p in polarities if p > 0]
     polarities.extend(matched)
     return [p for p in polarities if p]
 

@@ -59,6 +59,7 @@ FI_PATTERNS = tuple(
         (r"\bottaa (pannuun|päähän|aivoon)", -0.6),
         (r"\b(vaihdan|vaihdamme|vaihdoin|siirryn|siirrymme) (\w+ )?(kilpailija|muualle|toiseen)", -0.5),
         (r"\bei (mitään|yhtään) (apua|hyötyä|vastausta)", -0.3),
+        (r"\b(ratkai|ratkes|korjas|korjaant|hoiti|hoidit)\w*( \w+){0,2} (ongelm|vika|vian|viat)", 0.6),
         (r"\bedelleen(kään)? (\w+ )?(ei|rikki|auki|odot|korjaa)", -0.3),
     )
 )
