@@ -48,7 +48,7 @@ SV_PATTERNS = tuple(
         (r"\b(vill|kräver|begär) (\w+ )?(ha )?(pengarna|mina pengar|pengar) tillbaka", -0.5),
         (r"\baldrig (mer|igen)\b", -0.5),
         (r"\b(säga|säger|sagt|sade) upp\b", -0.4),
-        (r"\b(byter|byta|bytt) (\w+ )?(till )?(en )?(konkurrent|annan leverantör|leverantör)", -0.5),
+        (r"\b(byter|byta|bytt) (\w+ )?(till )?(en )?(konkurrent|annan leverantör)", -0.5),
         (r"\bpris\w* (har )?(höjts|höjdes|ökat|ökade|gått upp|stigit)", -0.4),
         (r"\b(höjt|höjde|höjer) (\w+ )?pris", -0.4),
         (r"\bför (dyr|dyrt|dyra|mycket|långsam|lång|krånglig)", -0.2),
@@ -107,8 +107,10 @@ def _compound_head_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clause
             entry = lexicon.get(head[:end])
             if entry is not None:
                 first = word[:split]
-                if simplemma.is_known(first, lang="sv") or first.endswith("s") and (
-                    simplemma.is_known(first[:-1], lang="sv")
+                if (
+                    simplemma.is_known(first, lang="sv")
+                    or first.endswith("s")
+                    and (simplemma.is_known(first[:-1], lang="sv"))
                 ):
                     return entry
                 break
