@@ -2,11 +2,11 @@
 
 TextBlob's lexicon is English only, and Finnish inflects heavily (huono, huonoa, huonosti,
 huonompi), so the lexicon holds stems matched against the start of each word, on TextBlob's
-scale. A word no stem starts matches through its last compound part when the first part is a
-Finnish word ("käyttäjäystävällinen" → ystävällinen, "rahanhukkaa" → hukka), and then through
-its simplemma lemma ("hitaasti" → hidas). The clause rules (negation by the negative verb over
-the clause, contrast, questions and wishes, complaint patterns) are in ``clauses``; this module
-holds the Finnish words for them, standard and colloquial ("ei oo ollu", "tosi", "mut", "ku").
+scale. A word no stem starts matches through its last compound part when both parts are long
+enough to be words ("käyttäjäystävällinen" → ystävällinen, "rahanhukkaa" → hukka). The clause
+rules (negation by the negative verb over the clause, contrast, questions and wishes, complaint
+patterns) are in ``clauses``; this module holds the Finnish words for them, standard and
+colloquial ("ei oo ollu", "tosi", "mut", "ku").
 """
 
 import functools
@@ -14,7 +14,6 @@ import re
 from importlib import resources
 
 from surveys.answers.analysis import clauses
-from surveys.answers.analysis.lemmas import lemma
 from surveys.answers.analysis.result import Sentiment
 
 # The negative verb in every person, with the clitics "-kä" (and not) and "-pä", and "älä"
@@ -75,9 +74,9 @@ FI_CONDITIONAL = re.compile(
 )
 
 # A first compound part shorter than this is too often a prefix of an unrelated word.
-MIN_COMPOUND_PART = 3
+MIN_COMPOUND_PART = 4
 # The last compound part must match a stem at least this long ("laatuinen" is not "laatu" + ...).
-MIN_COMPOUND_STEM = 4
+MIN_COMPOUND_STEM = 5
 
 
 def score(text: str) -> Sentiment:
@@ -91,7 +90,7 @@ def finnish_polarity(text: str) -> float:
 
 @functools.lru_cache(maxsize=100_000)
 def word_entry(word: str) -> clauses.Entry | None:
-    """The lexicon entry of a lower-cased Finnish word: by stem, compound head, then lemma."""
+    """The lexicon entry of a lower-cased Finnish word: by stem, then compound head."""
     lexicon = _finnish_lexicon()
     entry = lexicon.get(word) or _stem_entry(word, lexicon)
     if entry is not None:
@@ -103,8 +102,7 @@ def word_entry(word: str) -> clauses.Entry | None:
     entry = _compound_head_entry(word, lexicon)
     if entry is not None:
         return entry
-    base = lemma(word, "fi")
-    return _stem_entry(base, lexicon) if base != word else None
+    return None
 
 
 def _stem_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
@@ -117,22 +115,18 @@ def _stem_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry |
 
 
 def _compound_head_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
-    """The entry of the last part of a compound whose first part is a known Finnish word."""
-    import simplemma
+    """The entry of the last part of a compound ("käyttäjä|ystävällinen", "kund|vänlig").
 
+    Without a dictionary (simplemma's takes seconds to load in every worker
+    process) a split counts when both parts are long enough to be words of their own: a first
+    part of MIN_COMPOUND_PART letters and a lexicon stem of MIN_COMPOUND_STEM.
+    """
     for split in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_STEM + 1):
         head = word[split:]
         for end in range(len(head), MIN_COMPOUND_STEM - 1, -1):
             entry = lexicon.get(head[:end])
             if entry is not None:
-                first = word[:split]
-                if (
-                    simplemma.is_known(first, lang="fi")
-                    or first.endswith(("n", "s"))
-                    and (simplemma.is_known(first[:-1], lang="fi"))
-                ):
-                    return entry
-                break
+                return entry
     return None
 
 

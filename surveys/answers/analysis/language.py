@@ -34,9 +34,10 @@ MIN_LETTERS = 3
 MAX_CHARS = 1000
 # How many of fastText's top guesses to add up with the dictionaries.
 CANDIDATES = 5
-# Languages whose simplemma dictionary is consulted: the analysed ones and their look-alikes
-# (Estonian for Finnish; Norwegian Bokmål, Danish, German, Dutch for Swedish and English).
-LEXICAL_LANGUAGES = ("en", "fi", "sv", "et", "da", "nb", "de", "nl")
+# Languages whose simplemma dictionary is consulted: the analysed ones and Estonian, Finnish's
+# look-alike. Each dictionary takes a second or more to load, once per process (Finnish about
+# four, Estonian three), so the Germanic distractors are left to fastText.
+LEXICAL_LANGUAGES = ("en", "fi", "sv", "et")
 # simplemma writes Norwegian Bokmål "nb" where fastText writes "no".
 _TO_FASTTEXT = {"nb": "no"}
 # The dictionary share counts this much against fastText's probability: a word-level match is
@@ -46,7 +47,7 @@ LEXICAL_WEIGHT = 0.6
 MIN_TOTAL = 0.6
 MARGIN = 0.2
 # fastText this sure of a language needs no dictionary (long comments): it saves most of the time.
-FASTTEXT_SURE = 0.9
+FASTTEXT_SURE = 0.8
 
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -87,16 +88,22 @@ def language_scores(line: str) -> dict[str, float]:
         scores[candidate["lang"]] = candidate["score"]
     if max(scores.values(), default=0.0) >= FASTTEXT_SURE:
         return scores
-    for language, share in _lexical_shares(line):
+    # Only the dictionaries of languages fastText considers at all: each loads once, slowly.
+    consulted = tuple(code for code in LEXICAL_LANGUAGES if code in scores)
+    for language, share in _lexical_shares(line, consulted):
         code = _TO_FASTTEXT.get(language, language)
         scores[code] = scores.get(code, 0.0) + LEXICAL_WEIGHT * share
     return scores
 
 
-def _lexical_shares(line: str) -> list[tuple[str, float]]:
+def _lexical_shares(line: str, languages: tuple[str, ...]) -> list[tuple[str, float]]:
+    if not languages:
+        return []
     from simplemma import langdetect
 
-    return [(code, share) for code, share in langdetect(line, lang=LEXICAL_LANGUAGES) if share]
+    return [
+        (code, share) for code, share in langdetect(line, lang=languages) if share and code != "unk"
+    ]
 
 
 def detect_language(text: str | None) -> str | None:

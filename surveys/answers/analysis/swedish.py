@@ -2,10 +2,9 @@
 
 The same method as Finnish (see ``clauses``) with Swedish words: stems matched against the
 start of each word (dålig, dåligt, dåliga), intensifying first parts read as intensifiers
-("jättebra", "skitdålig", "superenkel"), compounds read by their last part when the first is a
-Swedish word ("användarvänlig" is in the lexicon, "kundvänlig" reads as "vänlig"), then the
-simplemma lemma. A Swedish negation usually follows the verb it negates ("appen fungerar inte")
-and precedes an adjective ("inte bra"): both are read.
+("jättebra", "skitdålig", "superenkel"), compounds read by their last part when both parts are
+long enough to be words ("kundvänlig" reads as "vänlig"). A Swedish negation usually follows
+the verb it negates ("appen fungerar inte") and precedes an adjective ("inte bra"): both are read.
 """
 
 import functools
@@ -13,7 +12,6 @@ import re
 
 from surveys.answers.analysis import clauses
 from surveys.answers.analysis.finnish import load_lexicon
-from surveys.answers.analysis.lemmas import lemma
 from surveys.answers.analysis.result import Sentiment
 
 SV_NEGATIONS = frozenset({
@@ -30,6 +28,8 @@ SV_INTENSIFIERS = {
     **dict.fromkeys(("ganska", "rätt", "relativt", "tämligen", "hyfsat"), 0.9),
     **dict.fromkeys(("lite", "något", "lätt", "aningen", "en aning"), 0.7),
 }  # fmt: skip
+MIN_COMPOUND_PART = 3
+MIN_COMPOUND_STEM = 5
 # Intensifying first parts of compounds: "jättebra", "skitdålig", "supersnabb".
 SV_INTENSIFYING_PREFIXES = ("jätte", "super", "skit", "kanon", "mega", "sjukt", "as", "svin")
 SV_CONTRASTS = {
@@ -72,7 +72,7 @@ def score(text: str) -> Sentiment:
 
 @functools.lru_cache(maxsize=100_000)
 def word_entry(word: str) -> clauses.Entry | None:
-    """The lexicon entry of a lower-cased Swedish word: intensified, by stem, compound, lemma."""
+    """The lexicon entry of a lower-cased Swedish word: intensified, by stem, compound."""
     lexicon = _swedish_lexicon()
     for prefix in SV_INTENSIFYING_PREFIXES:
         if word.startswith(prefix) and len(word) > len(prefix) + 2:
@@ -85,8 +85,7 @@ def word_entry(word: str) -> clauses.Entry | None:
     entry = _compound_head_entry(word, lexicon)
     if entry is not None:
         return entry
-    base = lemma(word, "sv")
-    return _stem_entry(base, lexicon) if base != word else None
+    return None
 
 
 def _stem_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
@@ -98,22 +97,18 @@ def _stem_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry |
 
 
 def _compound_head_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
-    """The entry of the last part of a compound whose first part is a known Swedish word."""
-    import simplemma
+    """The entry of the last part of a compound ("käyttäjä|ystävällinen", "kund|vänlig").
 
-    for split in range(3, len(word) - 3):
+    Without a dictionary (simplemma's takes seconds to load in every worker
+    process) a split counts when both parts are long enough to be words of their own: a first
+    part of MIN_COMPOUND_PART letters and a lexicon stem of MIN_COMPOUND_STEM.
+    """
+    for split in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_STEM + 1):
         head = word[split:]
-        for end in range(len(head), 3, -1):
+        for end in range(len(head), MIN_COMPOUND_STEM - 1, -1):
             entry = lexicon.get(head[:end])
             if entry is not None:
-                first = word[:split]
-                if (
-                    simplemma.is_known(first, lang="sv")
-                    or first.endswith("s")
-                    and (simplemma.is_known(first[:-1], lang="sv"))
-                ):
-                    return entry
-                break
+                return entry
     return None
 
 
