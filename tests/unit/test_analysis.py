@@ -82,10 +82,11 @@ def test_polarity_stays_between_minus_one_and_one():
     assert analyze("Aivan todella erittäin kamala kokemus!!!", "fi").polarity == -1.0
 
 
-def test_finnish_polarity_averages_the_sentiment_words():
-    # rikki (-0.6) and ajallaan (+0.4): on time but broken, slightly negative overall.
+def test_finnish_clause_after_mutta_weighs_more_than_the_praise_before_it():
+    # ajallaan (+0.4) and rikki (-0.6, twice the weight after "mutta"): (0.4 - 1.2) / 3.
     sentiment = analyze("Tuote saapui ajallaan, mutta paketti oli rikki.", "fi")
-    assert sentiment.polarity == pytest.approx(-0.1)
+    assert sentiment.polarity == pytest.approx(-0.267)
+    assert (sentiment.label, sentiment.mixed, sentiment.complaint) == ("negative", True, -0.6)
 
 
 def test_neutral_words_that_start_like_sentiment_words_are_ignored():

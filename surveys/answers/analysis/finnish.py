@@ -1,102 +1,170 @@
-"""Finnish sentiment: a lexicon of stems (``fi_sentiment.tsv``) scored on TextBlob's scale.
+"""Finnish sentiment: a lexicon of stems (``fi_sentiment.tsv``) scored clause by clause.
 
 TextBlob's lexicon is English only, and Finnish inflects heavily (huono, huonoa, huonosti,
-huonompi), so the lexicon holds stems matched against the start of each word. A negation (ei, en,
-et, ...) flips the next sentiment word and halves it, an intensifier (todella, erittäin, ...)
-multiplies it by 1.3, "!" boosts the last one by 1.25, and the polarity is the average over the
-sentiment words found.
+huonompi), so the lexicon holds stems matched against the start of each word, on TextBlob's
+scale. A word no stem starts matches through its last compound part when both parts are long
+enough to be words ("käyttäjäystävällinen" → ystävällinen, "rahanhukkaa" → hukka). The clause
+rules (negation by the negative verb over the clause, contrast, questions and wishes, complaint
+patterns) are in ``clauses``; this module holds the Finnish words for them, standard and
+colloquial ("ei oo ollu", "tosi", "mut", "ku").
 """
 
 import functools
 import re
 from importlib import resources
 
-from surveys.answers.analysis.result import Sentiment, scored
+from surveys.answers.analysis import clauses
+from surveys.answers.analysis.result import Sentiment
 
-FI_NEGATIONS = frozenset({"ei", "en", "et", "emme", "ette", "eivät", "eikä", "enkä"})
+# The negative verb in every person, with the clitics "-kä" (and not) and "-pä", and "älä"
+# (don't); "ilman" (without) negates what follows it.
+FI_NEGATIONS = frozenset({
+    "ei", "en", "et", "emme", "ette", "eivät", "eikä", "enkä", "etkä", "emmekä", "ettekä",
+    "eivätkä", "eipä", "enpä", "eikö", "enkö", "älä", "älkää", "ilman", "eikös",
+})  # fmt: skip
+FI_CLAUSE_NEGATIONS = frozenset({"eikä", "enkä", "etkä", "emmekä", "ettekä", "eivätkä"})
 FI_INTENSIFIERS = {
-    word: 1.3
-    for word in (
-        "todella", "todellakin", "erittäin", "tosi", "aivan", "hyvin", "niin", "kovin", "liian",
-        "täysin", "uskomattoman", "kamalan", "hirveän", "kauhean", "järkyttävän",
-    )
+    **dict.fromkeys(
+        ("todella", "todellakin", "erittäin", "tosi", "aivan", "hyvin", "niin", "kovin", "liian",
+         "täysin", "uskomattoman", "kamalan", "hirveän", "kauhean", "järkyttävän", "super",
+         "älyttömän", "sairaan", "helvetin", "äärimmäisen", "ylivoimaisesti", "aina", "kerrassaan",
+         "jatkuvasti", "ihan", "mielettömän", "kerta", "totaalisen", "tosissaan"),
+        1.3,
+    ),
+    **dict.fromkeys(("aika", "melko", "varsin", "suht", "suhteellisen", "kohtalaisen"), 0.9),
+    **dict.fromkeys(("vähän", "hieman", "hiukan", "hitusen", "lievästi", "jokseenkin"), 0.7),
 }  # fmt: skip
-# A negation reaches over a few words ("ei ole kovin hyvä") but not past the clause.
-NEGATION_REACH = 3
-_CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "?", "!", "mutta", "vaan", "kuitenkin"})
+# "mutta" (but): what follows is the point; "vaikka" (although): what follows is a concession;
+# "nyt" (now) after how things were ("ennen oli hyvä, nyt ...") is the point too.
+FI_CONTRASTS = {
+    "mutta": 2.0, "mut": 2.0, "muttei": 2.0, "vaan": 2.0, "kuitenkin": 2.0, "silti": 2.0,
+    "toisaalta": 1.5, "nyt": 1.5, "paitsi": 1.5, "tosin": 1.2, "vaikka": 0.6, "joskin": 1.2,
+}  # fmt: skip
+_DURATION = r"(viiko|viikkoa|kuukau|kuukautta|tuntia|tunteja|tunnin|ikuisuu|kauan|pitkään|päivää)"
+FI_PATTERNS = tuple(
+    (re.compile(pattern), polarity)
+    for pattern, polarity in (
+        (rf"\bkest(i|ää|änyt|ivät|anut)\b( \w+){{0,4}} {_DURATION}", -0.5),  # kesti kolme viikkoa
+        (rf"\bodot\w*( \w+){{0,4}} {_DURATION}", -0.5),  # odotin kaksi viikkoa
+        (rf"\b{_DURATION}\w*( \w+){{0,2}} odot", -0.5),  # kolme viikkoa odotin
+        (r"\bodotin (parempaa|enemmän)", -0.5),
+        (r"\bjou(du|tu)\w*( \w+){0,2} (odot|soitt|jonot|ottamaan yhteyttä|selvittä)", -0.4),
+        (r"\bvasta( \w+){0,2} (viiko|kuukau|päivän päästä)", -0.3),
+        (r"hin\w* (on )?(taas |jälleen )?(nous|nost|korot)", -0.4),  # (kuukausi)hinta nousi
+        (r"\b(nous|nost|korot)\w* (taas |jälleen |taas kerran )?hin", -0.4),  # nostitte hintoja
+        (r"\b(haluan|haluaisin|vaadin|haluamme) (\w+ )?(rahat|rahani|rahamme) takaisin", -0.5),
+        (r"\b(en|emme) (enää|ikinä|koskaan)\b", -0.4),  # en enää tilaa
+        (r"\bjunan vessa", -0.6),  # toimii ku junan vessa
+        (r"\bottaa (pannuun|päähän|aivoon)", -0.6),
+        (r"\b(vaihdan|vaihdamme|vaihdoin|siirryn) (\w+ )?(kilpailija|muualle|toiseen)", -0.5),
+        (r"\bei (mitään|yhtään) (apua|hyötyä|vastausta)", -0.3),
+        (r"\b(ratkai|ratkes|korjas|korjaant|hoiti)\w*( \w+){0,2} (ongelm|vika|vian|viat)", 0.6),
+        (r"\bedelleen(kään)? (\w+ )?(ei|rikki|auki|odot|korjaa)", -0.3),
+    )
+)
+FI_GREETINGS = re.compile(
+    r"\b(hyvää|hyvä) (päivää|huomenta|iltaa|iltapäivää|viikonloppua|jatkoa|joulua|kesää|"
+    r"uutta vuotta|syksyä|kevättä|päivänjatkoa)\b|\bkiitos (jo )?etukäteen\b|"
+    r"\b(ystävällisin |parhain )?terveisin\b|\b(hei|moi|moikka|terve|moro|heippa)\b"
+)
+FI_CONDITIONAL = re.compile(
+    r"olisi\w*|olis|olisko|voisi\w*|haluaisi\w*|toivoisi\w*|pitäisi\w*|tarvitsisi\w*|saisi\w*|"
+    r"kaipaisi\w*|tulisi\w*|kannattaisi\w*|jos|toivon|toivottavasti|ehdotan|ehdottaisin|kunpa|"
+    r"voitteko|voiko|onko|saako|saisiko|toivoisimme|pitäis|vois|ois"
+)
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|[.,;:?!]")
-
-
+# A first compound part shorter than this is too often a prefix of an unrelated word.
+MIN_COMPOUND_PART = 4
+# The last compound part must match a stem at least this long ("laatuinen" is not "laatu" + ...).
+MIN_COMPOUND_STEM = 5
 
 
 def score(text: str) -> Sentiment:
-    return scored(finnish_polarity(text))
+    return clauses.score(text, _finnish())
 
 
 def finnish_polarity(text: str) -> float:
-    """Average polarity of the Finnish sentiment words in ``text``; 0.0 when there are none."""
+    """The polarity of ``text`` read as Finnish; 0.0 when it holds no sentiment word."""
+    return score(text).polarity or 0.0
+
+
+@functools.lru_cache(maxsize=100_000)
+def word_entry(word: str) -> clauses.Entry | None:
+    """The lexicon entry of a lower-cased Finnish word: by stem, then compound head."""
     lexicon = _finnish_lexicon()
-    scores: list[float] = []
-    negation_left = 0  # words the pending negation still reaches
-    boost = 1.0  # product of the intensifiers right before this word
-    # An intensifier that modifies nothing may be an opinion itself ("palveltiin hyvin"), unless
-    # it follows one ("toimii hyvin", "ei toimi hyvin"), which it already qualifies.
-    boost_polarity = 0.0
-    after_opinion = False
-    for token in [*_TOKEN.findall(text.lower()), "."]:  # the "." settles a trailing intensifier
-        if token in FI_INTENSIFIERS:
-            boost *= FI_INTENSIFIERS[token]
-            boost_polarity = _stem_polarity(token, lexicon)
-            continue
-        polarity = _stem_polarity(token, lexicon)
-        if polarity:
-            negated = negation_left > 0
-            # As in TextBlob, "not very good" is milder than "not good", not stronger.
-            polarity = _clamp(polarity / boost if negated else polarity * boost)
-            scores.append(-0.5 * polarity if negated else polarity)
-            negation_left = 0
-        else:
-            if boost_polarity and not after_opinion:
-                scores.append(-0.5 * boost_polarity if negation_left else boost_polarity)
-            if token == "!" and scores:
-                scores[-1] = _clamp(scores[-1] * 1.25)
-            if token in FI_NEGATIONS:
-                negation_left = NEGATION_REACH
-            elif token in _CLAUSE_BREAKS:
-                negation_left = 0
-            else:
-                negation_left = max(negation_left - 1, 0)
-        boost, boost_polarity, after_opinion = 1.0, 0.0, bool(polarity)
-    return sum(scores) / len(scores) if scores else 0.0
+    entry = lexicon.get(word) or _stem_entry(word, lexicon)
+    if entry is not None:
+        return entry
+    if "-" in word:  # "ala-arvoinen" is a stem itself; "hinta-laatu-suhde" reads by its parts
+        entry = _stem_entry(word.rsplit("-", 1)[1], lexicon)
+        if entry is not None:
+            return entry
+    entry = _compound_head_entry(word, lexicon)
+    if entry is not None:
+        return entry
+    return None
 
 
-def _stem_polarity(word: str, lexicon: dict[str, float]) -> float:
-    """Polarity of the longest lexicon stem ``word`` starts with; 0.0 if none."""
+def _stem_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
+    """The entry of the longest lexicon stem ``word`` starts with; None if none."""
     for end in range(len(word), 2, -1):
-        polarity = lexicon.get(word[:end])
-        if polarity is not None:
-            return polarity
-    return 0.0
+        entry = lexicon.get(word[:end])
+        if entry is not None:
+            return entry
+    return None
 
 
-def _clamp(polarity: float) -> float:
-    return max(-1.0, min(polarity, 1.0))
+def _compound_head_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
+    """The entry of the last part of a compound ("käyttäjä|ystävällinen", "kund|vänlig").
+
+    Without a dictionary (simplemma's takes seconds to load in every worker
+    process) a split counts when both parts are long enough to be words of their own: a first
+    part of MIN_COMPOUND_PART letters and a lexicon stem of MIN_COMPOUND_STEM.
+    """
+    for split in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_STEM + 1):
+        head = word[split:]
+        for end in range(len(head), MIN_COMPOUND_STEM - 1, -1):
+            entry = lexicon.get(head[:end])
+            if entry is not None:
+                return entry
+    return None
 
 
 @functools.cache
-def _finnish_lexicon() -> dict[str, float]:
-    """Load ``fi_sentiment.tsv``: one ``stem<TAB>polarity`` a line, # starts a comment."""
-    source = resources.files(__package__).joinpath("fi_sentiment.tsv")
-    lexicon: dict[str, float] = {}
+def _finnish() -> clauses.Language:
+    return clauses.Language(
+        lookup=word_entry,
+        negations=FI_NEGATIONS,
+        clause_negations=FI_CLAUSE_NEGATIONS,
+        intensifiers=FI_INTENSIFIERS,
+        contrasts=FI_CONTRASTS,
+        patterns=FI_PATTERNS,
+        greetings=FI_GREETINGS,
+        conditional=FI_CONDITIONAL,
+        forward_negations=frozenset({"ilman"}),
+    )
+
+
+@functools.cache
+def _finnish_lexicon() -> dict[str, clauses.Entry]:
+    return load_lexicon("fi_sentiment.tsv")
+
+
+def load_lexicon(name: str) -> dict[str, clauses.Entry]:
+    """Load a lexicon file: ``stem<TAB>polarity[<TAB>negated polarity]`` a line, # a comment."""
+    source = resources.files(__package__).joinpath(name)
+    lexicon: dict[str, clauses.Entry] = {}
     for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         try:
-            stem, polarity = line.split("\t")
-            lexicon[stem.strip().lower()] = float(polarity)
+            stem, polarity, *negated = line.split("\t")
+            if len(negated) > 1:
+                raise ValueError("too many columns")
+            lexicon[stem.strip().lower()] = (
+                float(polarity),
+                float(negated[0]) if negated else None,
+            )
         except ValueError as error:
-            raise ValueError(f"fi_sentiment.tsv line {number}: {line!r}") from error
+            raise ValueError(f"{name} line {number}: {line!r}") from error
     return lexicon
-
-

@@ -17,7 +17,7 @@ def words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=100_000)
 def lemma(word: str, language: str) -> str:
-    """The dictionary form of a lower-cased ``word`` in ``language`` (the word itself if unknown)."""
+    """The dictionary form of a lower-cased ``word`` in ``language`` (itself if unknown)."""
     import simplemma
 
     try:
