@@ -155,7 +155,7 @@ def speed(texts: list[str], seconds: float) -> None:
         analyze(text, language)
         extract_themes(text, language)
 
-    for text in texts[:50]:  # load the lexicons and models before the clock starts
+    for text in texts:  # load the lexicons and dictionaries before the clock starts
         whole(text)
     print(f"\nEnglish sentiment: {comments_per_second(score, texts, seconds):,.0f} comments/s")
     rate = comments_per_second(whole, texts, seconds)

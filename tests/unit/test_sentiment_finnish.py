@@ -87,3 +87,16 @@ def test_idiom_toimii_ku_junan_vessa_is_no_praise():
 def test_emoji_count_and_are_not_negated():
     assert analyze("Ei toimi mobiilissa 😡", "fi").label == "negative"
     assert analyze("Kaikki hyvin 🙂", "fi").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["Ongelma ratkesi heti.", "Vika korjattiin nopeasti.", "Tuki vastasi ja ongelma ratkesi."],
+)
+def test_a_solved_problem_is_no_complaint(comment):
+    sentiment = analyze(comment, "fi")
+    assert (sentiment.label, sentiment.mixed) == ("positive", False)
+
+
+def test_a_problem_left_unsolved_is_a_complaint():
+    assert analyze("Tuki ei ratkaissut ongelmaa.", "fi").label == "negative"

@@ -35,3 +35,8 @@ def test_praise_then_men_and_a_complaint_is_mixed():
 
 def test_swedish_is_analysed_when_detected():
     assert analyze("Appen kraschar hela tiden och ingen svarar.").label == "negative"
+
+
+def test_negation_after_a_copula_reaches_what_follows():
+    assert analyze("Problemet är inte löst.", "sv").label == "negative"
+    assert analyze("Problemet löstes direkt.", "sv").label == "positive"

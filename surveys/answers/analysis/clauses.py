@@ -159,7 +159,12 @@ def _clause_polarities(clause: list[str], language: Language) -> list[float]:
         _apply_negation(found, i, negation_at, forward_only, language) for i in range(len(found))
     ]
     joined = " ".join(clause)
-    matched = [polarity for pattern, polarity in language.patterns if pattern.search(joined)]
+    matched = [
+        polarity
+        for pattern, polarity in language.patterns
+        # A solved problem is no praise under a negation: "ei ratkaissut ongelmaa".
+        if (polarity < 0 or negation_at is None) and pattern.search(joined)
+    ]
     if any(p < 0 for p in matched):
         # A complaint pattern says what the clause means: "toimii ku junan vessa" is no praise.
         polarities = [p for p in polarities if p < 0]
@@ -187,10 +192,13 @@ def _apply_negation(
 def _negated(found, position: int, negation_at: int, language: Language) -> bool:
     after = [p for p, *_ in found if p > negation_at]
     if language.negation_follows_verb:
+        # "fungerar inte": the verb right before; "problemet är inte löst": what follows.
+        if any(p == negation_at - 1 for p, *_ in found):
+            return position == negation_at - 1
+        if after:
+            return position > negation_at
         before = [p for p, *_ in found if negation_at - 2 <= p < negation_at]
-        if before:
-            return position == before[-1]
-        return position > negation_at
+        return bool(before) and position == before[-1]
     if after:
         return position > negation_at
     return position < negation_at

@@ -59,6 +59,10 @@ FI_PATTERNS = tuple(
         (r"\b(vaihdan|vaihdamme|vaihdoin|siirryn) (\w+ )?(kilpailija|muualle|toiseen)", -0.5),
         (r"\bei (mitään|yhtään) (apua|hyötyä|vastausta)", -0.3),
         (r"\b(ratkai|ratkes|korjas|korjaant|hoiti)\w*( \w+){0,2} (ongelm|vika|vian|viat)", 0.6),
+        (
+            r"\b(ongelm|vika|vian|viat)\w*( \w+){0,2} (ratke|ratkai|korja|hoidett|hoitui|selvis)",
+            0.6,
+        ),
         (r"\bedelleen(kään)? (\w+ )?(ei|rikki|auki|odot|korjaa)", -0.3),
     )
 )

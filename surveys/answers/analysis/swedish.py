@@ -53,6 +53,7 @@ SV_PATTERNS = tuple(
         (r"\b(höjt|höjde|höjer) (\w+ )?pris", -0.4),
         (r"\bför (dyr|dyrt|dyra|mycket|långsam|lång|krånglig)", -0.2),
         (r"\b(löste|löst|löstes|fixade|fixat|åtgärdade|lagade)( \w+){0,2} (problem|fel)", 0.6),
+        (r"\b(problem|felet|felen)\w*( \w+){0,2} (löst|fixa|åtgärda|lagad)", 0.6),
         (r"\bförväntade mig (mer|bättre)", -0.5),
     )
 )
