@@ -15,7 +15,9 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from surveys.answers.analysis import analyze, detect_language, extract_themes
+from surveys.answers.analysis.themes import Taxonomy
 from surveys.answers.routing import Route, route
+from surveys.answers.taxonomy import load_taxonomy
 from surveys.catalog.scoring import categorize
 from surveys.customers.stages import Answer, apply_feedback
 from surveys.kernel import clock
@@ -68,7 +70,8 @@ def process_responses(
     outcomes = _skipped(session, set(response_ids) - {row.id for row in rows})
     if rows:
         now = clock.now()
-        done = _claim(session, [_analyse(row) for row in rows], now)
+        taxonomy = load_taxonomy(session)
+        done = _claim(session, [_analyse(row, taxonomy) for row in rows], now)
         _store_themes(session, done)
         tasks = open_rescue_tasks(
             session,
@@ -100,7 +103,7 @@ def process_responses(
     return [outcomes[response_id] for response_id in response_ids]
 
 
-def _analyse(row) -> _Analysis:
+def _analyse(row, taxonomy: Taxonomy) -> _Analysis:
     language = sentiment = None
     if row.comment:
         # Very short comments ("Hidas") are undecidable: the language the customer is served
@@ -116,7 +119,7 @@ def _analyse(row) -> _Analysis:
         polarity=polarity,
         label=label,
         category=category,
-        themes=extract_themes(row.comment, language),
+        themes=extract_themes(row.comment, language, taxonomy),
         route=route(row.kind, category, polarity, label),
     )
 
