@@ -8,6 +8,7 @@ Create Date: 2026-12-01 11:30:00
 The seed is read from surveys/answers/analysis/default_themes.json as it is when the migration
 runs: a new database starts with the defaults of its release.
 """
+
 import json
 import secrets
 from datetime import UTC, datetime

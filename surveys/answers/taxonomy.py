@@ -144,7 +144,9 @@ def update_theme(session: Session, actor: Actor, theme: Theme, **changes: Any) -
     return theme
 
 
-def add_terms(session: Session, actor: Actor, theme: Theme, language: str, terms: list[str]) -> Theme:
+def add_terms(
+    session: Session, actor: Actor, theme: Theme, language: str, terms: list[str]
+) -> Theme:
     """Add ``terms`` in ``language`` to a theme (discovery's "merge"); ones it has are kept once."""
     current = list((theme.terms or {}).get(language, ()))
     merged = current + [t for t in terms if t.strip().lower() not in current]
@@ -178,7 +180,9 @@ def check_phrases(value: Any, field: str) -> dict[str, list[str]]:
 
     :raises ValidationError: naming the field and language ("terms.fi")."""
     if not isinstance(value, Mapping):
-        raise ValidationError(f"{field} must map languages to lists.", fields={field: "not an object"})
+        raise ValidationError(
+            f"{field} must map languages to lists.", fields={field: "not an object"}
+        )
     cleaned: dict[str, list[str]] = {}
     for language, phrases in value.items():
         where = f"{field}.{language}"
@@ -228,7 +232,9 @@ def _apply(theme: Theme, changes: Mapping[str, Any]) -> None:
     if "names" in changes:
         names = changes["names"]
         if not isinstance(names, Mapping):
-            raise ValidationError("names must map languages to names.", fields={"names": "not an object"})
+            raise ValidationError(
+                "names must map languages to names.", fields={"names": "not an object"}
+            )
         merged = dict(theme.names or {})
         for language, name in names.items():
             if language not in LANGUAGES:
@@ -259,7 +265,9 @@ def _apply(theme: Theme, changes: Mapping[str, Any]) -> None:
             setattr(theme, field, merged)
     if "active" in changes:
         if not isinstance(changes["active"], bool):
-            raise ValidationError("active must be true or false.", fields={"active": "not a boolean"})
+            raise ValidationError(
+                "active must be true or false.", fields={"active": "not a boolean"}
+            )
         theme.active = changes["active"]
     if not any((theme.terms or {}).values()):
         raise ValidationError("Give the theme at least one term.", fields={"terms": "required"})

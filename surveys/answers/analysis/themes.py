@@ -181,7 +181,9 @@ class _LanguageMatcher:
             base = base_form(token, self.language)
             found = set(self.words.get(token, ())) | set(self.words.get(base, ()))
             if not found:
-                found.update(t for s, t in self.prefixes if token.startswith(s) or base.startswith(s))
+                found.update(
+                    t for s, t in self.prefixes if token.startswith(s) or base.startswith(s)
+                )
             if not found:
                 for part in compounds.compound_parts(token, self.language, self.words):
                     found.update(self.words[part])
