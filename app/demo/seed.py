@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.demo import story
 from app.demo.data import CUSTOMERS, NEWCOMERS, STAFF
-from surveys.answers.taxonomy import seed_default_themes
 from surveys.answers.recording import add_comment, record_answer
+from surveys.answers.taxonomy import seed_default_themes
 from surveys.catalog.rules import create_rule
 from surveys.customers.events import record_event
 from surveys.delivery.invitations import create_invitation

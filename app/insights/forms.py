@@ -2,7 +2,14 @@
 (key format, term lengths and stems) and the views put its errors next to the fields."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from surveys.answers.analysis.themes import LANGUAGES
@@ -67,10 +74,10 @@ class CandidateForm(FlaskForm):
     action = SelectField(
         "Action",
         choices=[
-            ("accept", "Accept as a new theme"),
-            ("rename", "Accept under another key and name"),
-            ("merge", "Merge into a theme"),
-            ("dismiss", "Dismiss"),
+            SelectChoice("accept", "Accept as a new theme"),
+            SelectChoice("rename", "Accept under another key and name"),
+            SelectChoice("merge", "Merge into a theme"),
+            SelectChoice("dismiss", "Dismiss"),
         ],
     )
     key = StringField("New key", validators=[Optional(), Length(max=40)])

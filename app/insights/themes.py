@@ -184,9 +184,7 @@ def _filled(theme: Theme) -> ThemeForm:
     for code in LANGUAGES:
         getattr(form, f"name_{code}").data = (theme.names or {}).get(code, "")
         getattr(form, f"terms_{code}").data = "\n".join((theme.terms or {}).get(code, ()))
-        getattr(form, f"exclusions_{code}").data = "\n".join(
-            (theme.exclusions or {}).get(code, ())
-        )
+        getattr(form, f"exclusions_{code}").data = "\n".join((theme.exclusions or {}).get(code, ()))
     return form
 
 

@@ -92,9 +92,7 @@ def test_invalid_themes_are_refused_naming_the_field(session, values, field):
 
 def test_a_taken_key_is_a_conflict(session):
     with pytest.raises(ConflictError):
-        taxonomy.create_theme(
-            session, ANALYST, key="price", names={"en": "P"}, terms={"en": ["p"]}
-        )
+        taxonomy.create_theme(session, ANALYST, key="price", names={"en": "P"}, terms={"en": ["p"]})
 
 
 def test_terms_are_cleaned_and_an_empty_language_is_cleared(session):
@@ -147,7 +145,9 @@ def test_a_dismissed_candidate_is_stored_once_and_not_offered_again(session, set
 
 
 def test_discovery_reads_only_its_language(session, settings):
-    _comments(session, settings, ["Lahjakortti ei toimi", "lahjakortti hukassa", "lahjakortti"], "fi")
+    _comments(
+        session, settings, ["Lahjakortti ei toimi", "lahjakortti hukassa", "lahjakortti"], "fi"
+    )
     assert discovery.theme_candidates(session, "en").comments == 0
     with pytest.raises(ValidationError):
         discovery.theme_candidates(session, "de")

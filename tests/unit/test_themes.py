@@ -116,5 +116,6 @@ def test_key_terms_offer_frequent_uncovered_phrases_with_examples():
 def test_key_terms_skip_dismissed_terms():
     comments = ["voucher code broken"] * 4
     assert "voucher" not in [
-        t.term for t in key_terms(comments, "en", DEFAULT_TAXONOMY, skip={"voucher", "voucher code"})
+        t.term
+        for t in key_terms(comments, "en", DEFAULT_TAXONOMY, skip={"voucher", "voucher code"})
     ]

@@ -1,8 +1,8 @@
 """API key roles on every API endpoint, found by walking the URL map (new endpoints count).
 
 admin keys may do everything; agent keys read and change rescue tasks (POST, PATCH under
-/rescue-tasks); analyst keys read and change themes (under /themes). Anything else is 403 with a JSON error, and changes
-nothing.
+/rescue-tasks); analyst keys read and change themes (under /themes). Anything else is 403
+with a JSON error, and changes nothing.
 """
 
 import pytest
