@@ -28,8 +28,6 @@ _CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "?", "!", "mutta", "vaan", "kuit
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|[.,;:?!]")
 
 
-
-
 def score(text: str) -> Sentiment:
     return scored(finnish_polarity(text))
 
@@ -98,5 +96,3 @@ def _finnish_lexicon() -> dict[str, float]:
         except ValueError as error:
             raise ValueError(f"fi_sentiment.tsv line {number}: {line!r}") from error
     return lexicon
-
-
