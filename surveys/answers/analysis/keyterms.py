@@ -37,6 +37,10 @@ STOPWORDS = {
         poor best worst ok okay fine perfect horrible wonderful fantastic disappointed
         disappointing annoying hello hi hey dear regards cheers team guys lol wow day week
         month year today yesterday again new old first last next
+        buy bought take took make made come came find found look seem feel felt put tell
+        told ask asked call called leave left start started bit lot little overall proper
+        miss everything nothing someone nobody sometimes usually already maybe probably
+        actually honestly literally enough far experience product company
     """.split()
     ),
     "fi": frozenset(
@@ -50,7 +54,8 @@ STOPWORDS = {
         tehdä voida pitää haluta käyttää sanoa tietää
         hyvä huono kiva kiitos kiittää kiitokset loistava upea surkea paras huonoin ok okei
         jees moi hei terve tervehdys päivä viikko kuukausi vuosi tänään eilen uusi vanha
-        kertaa kerta asia juttu
+        kertaa kerta asia juttu erinomainen hieno mahtava ihana kamala täydellinen kokemus
+        tuote yritys
     """.split()
     ),
     "sv": frozenset(
@@ -97,7 +102,7 @@ def key_terms(
         for term in found:
             counts[term] += 1
             shown = seen_in.setdefault(term, [])
-            if len(shown) < examples:
+            if len(shown) < examples and comment not in shown:
                 shown.append(comment)
     skipped = set(skip)
     chosen: list[KeyTerm] = []
@@ -130,5 +135,5 @@ def _runs(comment: str, language: str, stop: frozenset[str]) -> list[list[str]]:
             if runs[-1]:
                 runs.append([])
             continue
-        runs[-1].append(base)
+        runs[-1].append(base.lower())  # simplemma capitalises names ("Sarah")
     return [run for run in runs if run]
