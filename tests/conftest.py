@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app import create_app
 from app.extensions import db
 from config import TestConfig
+from surveys.answers.taxonomy import seed_default_themes
 from surveys.kernel import clock
 from surveys.models import Base
 
@@ -58,9 +59,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 def wipe(engine) -> None:
+    """Delete every row, then put back what a fresh database holds (the default themes)."""
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(delete(table))
+    seed(engine)
+
+
+def seed(engine) -> None:
+    """What the migrations seed, for a schema made by ``create_all``: the default themes."""
+    with Session(bind=engine) as session:
+        seed_default_themes(session)
+        session.commit()
 
 
 def use_celery_of(app) -> None:
@@ -76,6 +86,7 @@ def app():
     with app.app_context():
         db.drop_all()
         db.create_all()
+        seed(db.engine)
     yield app
     with app.app_context():
         db.engine.dispose()

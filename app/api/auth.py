@@ -1,7 +1,8 @@
 """Bearer API keys: every call under /api/v1 names a live key whose role allows it.
 
 A key's role decides what it may do: ``admin`` everything, ``agent`` reads plus changes to
-rescue tasks (POST, PATCH under /rescue-tasks), ``analyst`` reads only. Anything else is 403.
+rescue tasks (POST, PATCH under /rescue-tasks), ``analyst`` reads plus changes to the theme
+taxonomy (under /themes). Anything else is 403.
 """
 
 from flask import Response, g, request
@@ -15,8 +16,9 @@ API_PREFIX = "/api/v1"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Resources (first path segment under /api/v1) an agent key may change, and how.
 AGENT_WRITES = {"rescue-tasks": frozenset({"POST", "PATCH"})}
+ANALYST_WRITES = {"themes": frozenset({"POST", "PATCH", "DELETE"})}
 DENIED = {
-    "analyst": "This API key has the analyst role: it may only read (GET).",
+    "analyst": "This API key has the analyst role: it may read, and change themes only.",
     "agent": "This API key has the agent role: it may read, and change rescue tasks only.",
 }
 
@@ -36,6 +38,8 @@ def role_allows(role: str, method: str, rule: str) -> bool:
         return role in ("agent", "analyst")
     if role == "agent":
         return method in AGENT_WRITES.get(resource_of(rule), frozenset())
+    if role == "analyst":
+        return method in ANALYST_WRITES.get(resource_of(rule), frozenset())
     return False
 
 

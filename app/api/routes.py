@@ -12,4 +12,5 @@ from app.api import (  # noqa: F401
     rescue,
     responses,
     surveys,
+    themes,
 )

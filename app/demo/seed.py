@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.demo import story
 from app.demo.data import CUSTOMERS, NEWCOMERS, STAFF
 from surveys.answers.recording import add_comment, record_answer
+from surveys.answers.taxonomy import seed_default_themes
 from surveys.catalog.rules import create_rule
 from surveys.customers.events import record_event
 from surveys.delivery.invitations import create_invitation
@@ -60,6 +61,7 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
     commit sends it (to the worker, or runs it in-process when tasks are eager); on a plain
     session the caller processes ``response_ids`` itself after the commit.
     """
+    seed_default_themes(session)  # before the answers, so their processing finds themes
     existing = session.scalars(select(Survey.key).where(Survey.key.in_((NPS_KEY, CSAT_KEY))))
     if existing.first() is not None:
         return DemoSummary(False, "The demo data exists already; nothing was added.")

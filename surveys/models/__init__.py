@@ -20,6 +20,7 @@ from surveys.models.rescue import (
 )
 from surveys.models.responses import Response, ResponseTheme
 from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser
+from surveys.models.themes import DismissedThemeTerm, Theme
 
 __all__ = [
     "CHANNELS",
@@ -40,6 +41,7 @@ __all__ = [
     "Base",
     "Customer",
     "CustomerImport",
+    "DismissedThemeTerm",
     "Event",
     "Invitation",
     "OutboxEmail",
@@ -55,6 +57,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "Survey",
+    "Theme",
     "TriggerRule",
     "UTCDateTime",
 ]

@@ -12,7 +12,7 @@ from config import TestConfig
 from surveys.kernel import clock
 from surveys.kernel.settings import Settings
 from surveys.models import Base
-from tests.conftest import wipe
+from tests.conftest import seed, wipe
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +22,7 @@ def domain_engine():
     )
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
+    seed(engine)
     yield engine
     engine.dispose()
 

@@ -8,7 +8,7 @@ import pytest
 
 from surveys.answers.analysis import THEMES, Sentiment, analyze, detect_language, extract_themes
 from surveys.answers.analysis.sentiment import NEGATIVE_THRESHOLD, POSITIVE_THRESHOLD, label_for
-from surveys.answers.analysis.themes import KEYWORDS
+from surveys.answers.analysis.themes import DEFAULT_TAXONOMY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -240,10 +240,10 @@ def test_comment_without_themes_has_none(comment):
     assert extract_themes(comment) == []
 
 
-def test_every_theme_has_keywords_in_both_languages():
-    assert set(THEMES) == set(KEYWORDS)
-    for theme in THEMES:
-        assert KEYWORDS[theme]["en"] and KEYWORDS[theme]["fi"], theme
+def test_every_theme_has_terms_in_english_finnish_and_swedish():
+    assert set(THEMES) == set(DEFAULT_TAXONOMY.keys)
+    for theme in DEFAULT_TAXONOMY.themes:
+        assert all(theme.terms[lang] for lang in ("en", "fi", "sv")), theme.key
 
 
 # --- the package ------------------------------------------------------------------------------

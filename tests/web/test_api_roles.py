@@ -1,8 +1,8 @@
 """API key roles on every API endpoint, found by walking the URL map (new endpoints count).
 
 admin keys may do everything; agent keys read and change rescue tasks (POST, PATCH under
-/rescue-tasks); analyst keys only read. Anything else is 403 with a JSON error, and changes
-nothing.
+/rescue-tasks); analyst keys read and change themes (under /themes). Anything else is 403
+with a JSON error, and changes nothing.
 """
 
 import pytest
@@ -23,6 +23,8 @@ def expected_allowed(role: str, method: str, path: str) -> bool:
     """The policy, written out independently of app/api/auth.py."""
     if role == "admin" or method in READS:
         return True
+    if role == "analyst":
+        return method in ("POST", "PATCH", "DELETE") and path.startswith("/themes")
     return role == "agent" and method in ("POST", "PATCH") and path.startswith("/rescue-tasks")
 
 

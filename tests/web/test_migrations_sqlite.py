@@ -75,3 +75,17 @@ def test_the_open_index_migration_closes_the_newer_duplicates(tmp_path):
     assert all(rows[i][2].startswith(CLOSED_DUPLICATE) for i in (1, 2))
     assert rows[4][2] is None  # skipped before: left as it was
     assert rows[-1] == ("another open one refused", True)
+
+
+def test_a_database_made_by_the_migrations_holds_the_default_themes_and_tags_with_them(tmp_path):
+    from surveys.answers.analysis.themes import extract_themes
+    from surveys.answers.taxonomy import load_taxonomy
+
+    app = app_on(f"sqlite:///{tmp_path / 'themes.db'}")
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        taxonomy = load_taxonomy(db.session)
+        assert len(taxonomy.keys) == 14
+        assert extract_themes("Kuukausihinta nousi.", "fi", taxonomy) == ["price"]
+        downgrade(directory=str(MIGRATIONS), revision="e7a2c5d9f418")
+        assert "themes" not in sa.inspect(db.engine).get_table_names()

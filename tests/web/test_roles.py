@@ -16,9 +16,10 @@ from tests.factories.staff import make_staff, sign_in
 PUBLIC_BLUEPRINTS = {"respond", "api"}
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout"}
 # Which roles each area must allow: admin pages admin only; rescue work admin and agent (the
-# report also analyst); insights everyone.
+# report also analyst); insights everyone, but changing the theme taxonomy admin and analyst.
 ALL = frozenset(ROLES)
-AREA_ROLES = {"admin": {frozenset({"admin"})}, "insights": {ALL}}
+EDITORS = frozenset({"admin", "analyst"})
+AREA_ROLES = {"admin": {frozenset({"admin"})}, "insights": {ALL, EDITORS}}
 
 
 def is_staff_rule(rule: Rule) -> bool:
