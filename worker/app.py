@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from celery_batches import Batches
 from flask import Flask, has_app_context
 
@@ -91,6 +91,19 @@ def celery_init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery_app
     install_sender(db.session, send_registered)
     return celery_app
+
+
+@worker_init.connect
+def _preload_dictionaries(**_kwargs) -> None:
+    """Load the lemma dictionaries in the worker's main process, before the pool forks: the
+    processes then share one copy (hundreds of MB) and none pays seconds on its first comment."""
+    import gc
+
+    from surveys.answers.analysis.lemmas import preload
+
+    preload()
+    # Keep the collector off these objects in the forked processes, so their pages stay shared.
+    gc.freeze()
 
 
 @worker_process_init.connect
