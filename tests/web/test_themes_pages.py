@@ -71,7 +71,16 @@ def test_a_new_theme_is_created_and_the_page_says_history_is_not_re_tagged(analy
     assert saved.terms == {"en": ["voucher", "gift card"], "fi": ["lahjakortti"]}
     page = analyst.get(created.location).get_data(as_text=True)
     assert "keep the" in page and "until they are re-tagged" in page
-    assert "flask reprocess" in page  # no re-tagging page in this build: no link to one
+    # The re-tagging page is an admin's: an analyst is told who can re-tag, not sent to a 403.
+    assert "flask reprocess" in page and 'href="/admin/reanalysis"' not in page
+
+
+def test_after_a_change_an_admin_is_linked_to_the_re_tagging_page(client, session):
+    make_staff(session, "admin", email="ada@example.com")
+    session.commit()
+    admin = sign_in(client, "ada@example.com")
+    page = admin.get("/themes?changed=price").get_data(as_text=True)
+    assert 'href="/admin/reanalysis"' in page
 
 
 @pytest.mark.parametrize(
