@@ -176,3 +176,21 @@ def test_bench_metrics_count_a_confusion_matrix_and_f1():
     assert m["confusion"]["positive"]["neutral"] == 1
     assert m["per_class"]["neutral"][:2] == (0.5, 1.0)
     assert m["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "The agent did not understand my problem and closed the ticket without fixing it.",
+        "They closed my ticket without an answer.",
+    ],
+)
+def test_work_left_undone_is_a_complaint(comment):
+    assert score(comment).label == "negative"
+
+
+@pytest.mark.parametrize(
+    "comment", ["Without doubt the best tool we use.", "I could not live without it!"]
+)
+def test_without_in_praise_is_no_negation(comment):
+    assert score(comment).label == "positive"

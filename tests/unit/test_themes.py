@@ -119,3 +119,9 @@ def test_key_terms_skip_dismissed_terms():
         t.term
         for t in key_terms(comments, "en", DEFAULT_TAXONOMY, skip={"voucher", "voucher code"})
     ]
+
+
+def test_a_problem_alone_is_no_reliability_theme_but_working_without_problems_is():
+    # "ongelmitta" (without problems) lemmatises to "ongelma": its term must not tag every problem.
+    assert "reliability" not in extract_themes("Tuki vastasi heti ja ongelma ratkesi.", "fi")
+    assert "reliability" in extract_themes("Sovellus on toiminut ongelmitta.", "fi")

@@ -35,7 +35,8 @@ EXPECTED = frozenset(
     "open opens opened help helped helps fix fixed solve solved resolve resolved sync syncs "
     "synced connect connects connected start starts started pair pairs paired receive received "
     "deliver delivered refund refunded hold holds last lasts lasted fit fits install installed "
-    "show showed shows come came call called log login update updated buy sleep slept worth".split()
+    "show showed shows come came call called log login update updated buy sleep slept worth "
+    "understand understood understands fixing solving resolving helping answering replying".split()
 )
 NEGATED_EXPECTED = -0.6
 STRENGTH = 1.25
