@@ -258,3 +258,8 @@ def test_analysis_imports_no_flask_and_loads_models_lazily():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_comment_detected_in_another_language_says_which():
+    sentiment = analyze("Väga hea teenindus")  # Estonian, not Finnish
+    assert (sentiment.label, sentiment.reason) == (None, "language not analysed: et")

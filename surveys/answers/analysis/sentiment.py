@@ -5,7 +5,7 @@ language is "not analysed" (label None, with the reason), never a silent neutral
 """
 
 from surveys.answers.analysis import english, finnish, swedish
-from surveys.answers.analysis.language import detect_language
+from surveys.answers.analysis.language import identify
 from surveys.answers.analysis.result import (
     NEGATIVE_THRESHOLD,
     NEUTRAL,
@@ -32,9 +32,10 @@ def analyze(text: str | None, language: str | None = None) -> Sentiment:
     if not text or not text.strip():
         return NEUTRAL
     if language is None:
-        language = detect_language(text)
-        if language is None:
+        detection = identify(text)
+        if not detection.confident:
             return not_analysed("language not recognised")
+        language = detection.language
     scorer = SCORERS.get(language)
     if scorer is None:
         return not_analysed(f"language not analysed: {language}")
