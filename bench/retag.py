@@ -10,8 +10,8 @@ import argparse
 import time
 
 from app.extensions import db
+from bench.analysis_speed import comments
 from bench.common import flush_redis, fresh_database, make_app, start_worker, stop
-from bench.corpus import answers
 from surveys.answers import reanalysis
 from surveys.models import ReanalysisRun
 from tests.factories.responses import insert_processed_responses
@@ -26,7 +26,12 @@ def seed(app, n: int) -> None:
         survey_id = make_survey(db.session, "nps").id
         db.session.commit()
         for start in range(0, n, SEED_CHUNK):
-            chunk = answers(min(SEED_CHUNK, n - start), seed=start)
+            # Different comments (English and Finnish, half each), so no per-text cache flatters.
+            size = min(SEED_CHUNK, n - start)
+            texts = comments("en", size - size // 2, seed=start) + comments(
+                "fi", size // 2, seed=-start - 1
+            )
+            chunk = [(i % 11, text) for i, text in enumerate(texts)]
             insert_processed_responses(
                 db.session, survey_id, chunk, version="0+old", prefix=f"b{start}"
             )
