@@ -26,9 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from surveys.answers.analysis.result import Sentiment, clamp, combine, scored
-
-# (polarity, negated polarity or None for minus half of it)
-Entry = tuple[float, float | None]
+from surveys.answers.analysis.stems import Entry
 
 EMOJI: dict[str, float] = {
     "😊": 0.6, "🙂": 0.4, "😀": 0.6, "😃": 0.6, "😄": 0.6, "😁": 0.6, "😍": 0.8, "🥰": 0.8,

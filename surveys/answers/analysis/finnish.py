@@ -11,9 +11,8 @@ colloquial ("ei oo ollu", "tosi", "mut", "ku").
 
 import functools
 import re
-from importlib import resources
 
-from surveys.answers.analysis import clauses
+from surveys.answers.analysis import clauses, stems
 from surveys.answers.analysis.result import Sentiment
 
 # The negative verb in every person, with the clitics "-kä" (and not) and "-pä", and "älä"
@@ -96,41 +95,16 @@ def finnish_polarity(text: str) -> float:
 def word_entry(word: str) -> clauses.Entry | None:
     """The lexicon entry of a lower-cased Finnish word: by stem, then compound head."""
     lexicon = _finnish_lexicon()
-    entry = lexicon.get(word) or _stem_entry(word, lexicon)
+    entry = lexicon.get(word) or stems.stem_entry(word, lexicon)
     if entry is not None:
         return entry
     if "-" in word:  # "ala-arvoinen" is a stem itself; "hinta-laatu-suhde" reads by its parts
-        entry = _stem_entry(word.rsplit("-", 1)[1], lexicon)
+        entry = stems.stem_entry(word.rsplit("-", 1)[1], lexicon)
         if entry is not None:
             return entry
-    entry = _compound_head_entry(word, lexicon)
+    entry = stems.compound_head_entry(word, lexicon, MIN_COMPOUND_PART, MIN_COMPOUND_STEM)
     if entry is not None:
         return entry
-    return None
-
-
-def _stem_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
-    """The entry of the longest lexicon stem ``word`` starts with; None if none."""
-    for end in range(len(word), 2, -1):
-        entry = lexicon.get(word[:end])
-        if entry is not None:
-            return entry
-    return None
-
-
-def _compound_head_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
-    """The entry of the last part of a compound ("käyttäjä|ystävällinen", "kund|vänlig").
-
-    Without a dictionary (simplemma's takes seconds to load in every worker
-    process) a split counts when both parts are long enough to be words of their own: a first
-    part of MIN_COMPOUND_PART letters and a lexicon stem of MIN_COMPOUND_STEM.
-    """
-    for split in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_STEM + 1):
-        head = word[split:]
-        for end in range(len(head), MIN_COMPOUND_STEM - 1, -1):
-            entry = lexicon.get(head[:end])
-            if entry is not None:
-                return entry
     return None
 
 
@@ -150,25 +124,5 @@ def _finnish() -> clauses.Language:
 
 
 @functools.cache
-def _finnish_lexicon() -> dict[str, clauses.Entry]:
-    return load_lexicon("fi_sentiment.tsv")
-
-
-def load_lexicon(name: str) -> dict[str, clauses.Entry]:
-    """Load a lexicon file: ``stem<TAB>polarity[<TAB>negated polarity]`` a line, # a comment."""
-    source = resources.files(__package__).joinpath(name)
-    lexicon: dict[str, clauses.Entry] = {}
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            stem, polarity, *negated = line.split("\t")
-            if len(negated) > 1:
-                raise ValueError("too many columns")
-            lexicon[stem.strip().lower()] = (
-                float(polarity),
-                float(negated[0]) if negated else None,
-            )
-        except ValueError as error:
-            raise ValueError(f"{name} line {number}: {line!r}") from error
-    return lexicon
+def _finnish_lexicon() -> stems.Lexicon:
+    return stems.load_lexicon("fi_sentiment.tsv")

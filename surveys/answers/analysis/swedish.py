@@ -10,8 +10,7 @@ the verb it negates ("appen fungerar inte") and precedes an adjective ("inte bra
 import functools
 import re
 
-from surveys.answers.analysis import clauses
-from surveys.answers.analysis.finnish import load_lexicon
+from surveys.answers.analysis import clauses, stems
 from surveys.answers.analysis.result import Sentiment
 
 SV_NEGATIONS = frozenset({
@@ -77,39 +76,15 @@ def word_entry(word: str) -> clauses.Entry | None:
     lexicon = _swedish_lexicon()
     for prefix in SV_INTENSIFYING_PREFIXES:
         if word.startswith(prefix) and len(word) > len(prefix) + 2:
-            entry = _stem_entry(word[len(prefix) :], lexicon)
+            entry = stems.stem_entry(word[len(prefix) :], lexicon)
             if entry is not None and entry[0]:
                 return clauses.clamp(entry[0] * 1.3), entry[1]
-    entry = lexicon.get(word) or _stem_entry(word, lexicon)
+    entry = lexicon.get(word) or stems.stem_entry(word, lexicon)
     if entry is not None:
         return entry
-    entry = _compound_head_entry(word, lexicon)
+    entry = stems.compound_head_entry(word, lexicon, MIN_COMPOUND_PART, MIN_COMPOUND_STEM)
     if entry is not None:
         return entry
-    return None
-
-
-def _stem_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
-    for end in range(len(word), 2, -1):
-        entry = lexicon.get(word[:end])
-        if entry is not None:
-            return entry
-    return None
-
-
-def _compound_head_entry(word: str, lexicon: dict[str, clauses.Entry]) -> clauses.Entry | None:
-    """The entry of the last part of a compound ("käyttäjä|ystävällinen", "kund|vänlig").
-
-    Without a dictionary (simplemma's takes seconds to load in every worker
-    process) a split counts when both parts are long enough to be words of their own: a first
-    part of MIN_COMPOUND_PART letters and a lexicon stem of MIN_COMPOUND_STEM.
-    """
-    for split in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_STEM + 1):
-        head = word[split:]
-        for end in range(len(head), MIN_COMPOUND_STEM - 1, -1):
-            entry = lexicon.get(head[:end])
-            if entry is not None:
-                return entry
     return None
 
 
@@ -130,5 +105,5 @@ def _swedish() -> clauses.Language:
 
 
 @functools.cache
-def _swedish_lexicon() -> dict[str, clauses.Entry]:
-    return load_lexicon("sv_sentiment.tsv")
+def _swedish_lexicon() -> stems.Lexicon:
+    return stems.load_lexicon("sv_sentiment.tsv")
