@@ -92,15 +92,11 @@ def nps(promoters: int, passives: int, detractors: int, *, min_n: int = MIN_ANSW
     se = 100 * nps_standard_error(promoters + 0.75, detractors + 0.75, n_adj)
     centre = 100 * (promoters - detractors) / n_adj
     margin = Z95 * se
-    return Estimate(
-        value,
-        n,
-        se,
-        margin,
-        _clip(centre - margin, -100.0, 100.0),
-        _clip(centre + margin, -100.0, 100.0),
-        n >= min_n,
-    )
+    # The adjusted centre leaves a single answer's ±100 just outside its own interval (only
+    # at n = 1: every n from 2 to 60 checked); the interval is widened to take it in.
+    low = min(_clip(centre - margin, -100.0, 100.0), value)
+    high = max(_clip(centre + margin, -100.0, 100.0), value)
+    return Estimate(value, n, se, margin, low, high, n >= min_n)
 
 
 def csat(satisfied: int, total: int, *, min_n: int = MIN_ANSWERS) -> Estimate:
@@ -129,8 +125,9 @@ def csat(satisfied: int, total: int, *, min_n: int = MIN_ANSWERS) -> Estimate:
         total,
         se,
         100 * half,
-        100 * max(centre - half, 0.0),
-        100 * min(centre + half, 1.0),
+        # At 0 % and 100 % the bound is exactly the end; floating point would miss it by 1e-15.
+        0.0 if satisfied == 0 else 100 * max(centre - half, 0.0),
+        100.0 if satisfied == total else 100 * min(centre + half, 1.0),
         total >= min_n,
     )
 
