@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from surveys.reports import stats
+from surveys.reports import figures, stats
 from surveys.reports.stats import (
     ces,
     change,
@@ -366,3 +366,29 @@ def test_random_counts_keep_every_interval_inside_its_scale_and_around_its_value
         if result.z is not None:
             assert result.significant == (result.p_value < 0.05)
             assert math.isclose(result.z * result.se, result.difference, abs_tol=1e-9)
+
+
+# --- Headline figures by survey kind --------------------------------------------------------
+
+
+def test_headline_takes_a_kinds_category_counts():
+    assert figures.headline("nps", {"promoter": 50, "passive": 30, "detractor": 20}) == nps(
+        50, 30, 20
+    )
+    assert figures.headline("csat", {"satisfied": 80, "neutral": 15, "dissatisfied": 5}) == csat(
+        80, 100
+    )
+    ces_figure = figures.headline("ces", {"low_effort": 6, "neutral": 2, "high_effort": 2}, 50, 270)
+    assert ces_figure == ces(10, 50, 270)
+    assert figures.headline("nps", {}).value is None
+    with pytest.raises(ValueError):
+        figures.headline("nps", {"satisfied": 3})
+
+
+def test_rounding_happens_once_at_presentation():
+    shown = figures.rounded(nps(50, 30, 20).as_dict())
+    assert shown == {
+        "value": 30.0, "n": 100, "se": 7.7, "margin": 15.1, "low": 14.1, "high": 44.2,
+        "enough": True,
+    }  # fmt: skip
+    assert figures.rounded([0.123456, None, "x"], 2) == [0.12, None, "x"]
