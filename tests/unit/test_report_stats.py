@@ -96,6 +96,10 @@ def test_negative_or_fractional_counts_are_refused():
         csat(5, 4)
     with pytest.raises(ValueError):
         ces(2, 5, 1)  # Σx² < (Σx)²/n: not one set of scores
+    with pytest.raises(ValueError):
+        compare_shares(-1, 10, 0, 10)
+    with pytest.raises(ValueError):
+        compare_shares(3, 10, 11, 10)
 
 
 # --- CSAT -----------------------------------------------------------------------------------

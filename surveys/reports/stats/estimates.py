@@ -48,7 +48,8 @@ class Estimate:
         return asdict(self)
 
 
-def _check_counts(**counts: int) -> None:
+def check_counts(**counts: int) -> None:
+    """:raises ValueError: a count that is not a whole number ≥ 0."""
     for name, count in counts.items():
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ValueError(f"{name} must be a whole number ≥ 0, not {count!r}")
@@ -83,7 +84,7 @@ def nps(promoters: int, passives: int, detractors: int, *, min_n: int = MIN_ANSW
     band does not jump where it would be crossed. ``value`` is the plain NPS; the interval is
     centred on the adjusted one, ``se`` (in points) is the adjusted one, never 0.
     """
-    _check_counts(promoters=promoters, passives=passives, detractors=detractors)
+    check_counts(promoters=promoters, passives=passives, detractors=detractors)
     n = promoters + passives + detractors
     if n == 0:
         return _empty()
@@ -108,7 +109,7 @@ def csat(satisfied: int, total: int, *, min_n: int = MIN_ANSWERS) -> Estimate:
     Agresti–Caffo's (one satisfied and one not added, Agresti & Caffo 2000), the one they show
     works for the difference of two proportions, so ``change`` is defined at 100 % vs 100 %.
     """
-    _check_counts(satisfied=satisfied, total=total)
+    check_counts(satisfied=satisfied, total=total)
     if satisfied > total:
         raise ValueError(f"satisfied ({satisfied}) cannot exceed total ({total})")
     if total == 0:
@@ -163,7 +164,7 @@ def ces(
     The sample variance is ``(nΣx² − (Σx)²) / (n(n − 1))``, exact in integers. One answer has a
     mean but no spread: ``se``, ``margin`` and the interval are None.
     """
-    _check_counts(n=n, score_sum=score_sum, score_squares=score_squares)
+    check_counts(n=n, score_sum=score_sum, score_squares=score_squares)
     if n == 0:
         return _empty()
     mean = score_sum / n

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from surveys.reports.stats.change import two_sided_p
-from surveys.reports.stats.estimates import Z95, Estimate, nps
+from surveys.reports.stats.estimates import Z95, Estimate, check_counts, nps
 
 # Theme figures are flagged ``enough=False`` under this many comments in the base (the issue:
 # "usable from about 50 comments"), or under MIN_THEME_MENTIONS mentions of the theme.
@@ -159,9 +159,9 @@ def compare_shares(
     Pooled, because under H₀ both periods share one proportion. Also fits "what detractors
     talk about against promoters": pass the detractors' mentions and comments as one side.
     """
-    for name, value in (("count", count), ("total", total)):
-        if value < 0 or (previous_count if name == "count" else previous_total) < 0:
-            raise ValueError(f"{name} must be ≥ 0")
+    check_counts(
+        count=count, total=total, previous_count=previous_count, previous_total=previous_total
+    )
     if count > total or previous_count > previous_total:
         raise ValueError("A count cannot exceed its total")
     share = 100 * count / total if total else None
