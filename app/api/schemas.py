@@ -209,10 +209,11 @@ class Page(Query):
 
 
 class ResponsesQuery(Page):
-    survey: Id | None = None
-    since: Since | None = None
-    category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
-    theme: Annotated[str, StringConstraints(max_length=40)] | None = None
+    """Paging and the format; the filters are the explorer's own
+    (``surveys.reports.explorer.parse_filters``), so the API and the explorer page read one
+    query string the same way."""
+
+    format: Literal["json", "csv"] = "json"
 
 
 class RescueTasksQuery(Page):
