@@ -4,6 +4,7 @@ import types
 from datetime import timedelta
 
 import pytest
+
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.models import RescueTask
 from surveys.reports.explorer import csv_rows, filtered_responses, parse_filters
