@@ -22,11 +22,8 @@ from pydantic import (
 )
 
 from surveys.catalog.definitions import MAX_ID
-from surveys.catalog.scoring import SCALES
 from surveys.kernel.languages import CODES, normalise_locale
 from surveys.models import KINDS, RESCUE_STATUSES
-
-CATEGORIES = tuple(dict.fromkeys(c for scale in SCALES.values() for c in scale.categories))
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
