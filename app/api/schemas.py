@@ -22,11 +22,8 @@ from pydantic import (
 )
 
 from surveys.catalog.definitions import MAX_ID
-from surveys.catalog.scoring import SCALES
 from surveys.kernel.languages import CODES, normalise_locale
 from surveys.models import KINDS, RESCUE_STATUSES
-
-CATEGORIES = tuple(dict.fromkeys(c for scale in SCALES.values() for c in scale.categories))
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
@@ -209,10 +206,11 @@ class Page(Query):
 
 
 class ResponsesQuery(Page):
-    survey: Id | None = None
-    since: Since | None = None
-    category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
-    theme: Annotated[str, StringConstraints(max_length=40)] | None = None
+    """Paging and the format; the filters are the explorer's own
+    (``surveys.reports.explorer.parse_filters``), so the API and the explorer page read one
+    query string the same way."""
+
+    format: Literal["json", "csv"] = "json"
 
 
 class RescueTasksQuery(Page):

@@ -1,13 +1,44 @@
 """Responses: the answer to one invitation, and what the pipeline made of it."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
 from surveys.models.catalog import Survey
 from surveys.models.customers import Customer
+
+# Full-text search of comments on PostgreSQL (surveys.reports.search): the text search
+# configuration of each language Kaiku analyses; every other comment is searched as "simple".
+FULLTEXT_CONFIGURATIONS = {"fi": "finnish", "sv": "swedish", "en": "english"}
+FULLTEXT_OTHER = "simple"
+_ANALYSED = ", ".join(f"'{code}'" for code in FULLTEXT_CONFIGURATIONS)
+# Written as literals, so a query that repeats them is seen to imply the partial index's predicate.
+FULLTEXT_WHERE = {
+    config: f"language = '{code}'" for code, config in FULLTEXT_CONFIGURATIONS.items()
+}
+FULLTEXT_WHERE[FULLTEXT_OTHER] = f"language IS NULL OR language NOT IN ({_ANALYSED})"
+
+
+def comment_tsvector(config: str, comment: Any = None) -> Any:
+    """``to_tsvector('<config>'::regconfig, comment)``, the expression its index holds."""
+    column = literal_column("comment") if comment is None else comment
+    return func.to_tsvector(literal_column(f"'{config}'::regconfig"), column)
+
+
+def _fulltext_indexes() -> list[Index]:
+    """One partial GIN expression index per configuration, on PostgreSQL only."""
+    return [
+        Index(
+            f"ix_responses_comment_fts_{config}",
+            comment_tsvector(config),
+            postgresql_using="gin",
+            postgresql_where=text(where),
+        ).ddl_if(dialect="postgresql")
+        for config, where in FULLTEXT_WHERE.items()
+    ]
 
 
 class Response(Base):
@@ -16,6 +47,7 @@ class Response(Base):
         Index("ix_responses_survey_answered", "survey_id", "answered_at"),
         # The sweeper's scan: unprocessed rows only.
         Index("ix_responses_unprocessed", "processed_at", "updated_at"),
+        *_fulltext_indexes(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
