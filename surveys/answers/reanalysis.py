@@ -21,17 +21,17 @@ moved, or it waits for the pipeline again) is left to the pipeline, which tags i
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, exc, func, or_, select, update
+from sqlalchemy import exc, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from surveys.answers.analysis.version import analysis_version
-from surveys.answers.processing import TAGGING_VALUES, tag_comment
+from surveys.answers.retagging import retag
 from surveys.answers.taxonomy import load_taxonomy
 from surveys.kernel import clock
 from surveys.kernel.actor import SYSTEM, Actor
 from surveys.kernel.aftercommit import run_after_commit
 from surveys.kernel.errors import ForbiddenError, NotFoundError
-from surveys.models import Customer, ReanalysisRun, Response, ResponseTheme
+from surveys.models import Customer, ReanalysisRun, Response
 
 REANALYSE_TASK = "kaiku.reanalyse_batch"
 # Responses per batch: large enough that a batch's fixed statements cost little per response,
@@ -206,7 +206,7 @@ def run_batch(session: Session, after_id: int, *, enqueue_next: bool = True) -> 
     run_id = run.id
     if not _claim(session, run_id, after_id, cursor, len(rows), finished):
         return None
-    retagged = _retag(session, rows, taxonomy, version)
+    retagged = retag(session, rows, taxonomy, version)
     if retagged:
         runs = ReanalysisRun.__table__
         session.execute(
@@ -237,51 +237,6 @@ def _claim(
         .values(**values)
     ).rowcount
     return claimed == 1
-
-
-def _retag(session: Session, rows, taxonomy, version: str) -> int:
-    """Write the new tagging of ``rows`` where the response is unchanged since it was read;
-    replace their themes. Returns how many were written."""
-    if not rows:
-        return 0
-    table = Response.__table__
-    taggings = {row.id: tag_comment(row.comment, row.locale, taxonomy) for row in rows}
-    session.execute(
-        update(table)
-        .where(
-            table.c.id == bindparam("b_id"),
-            table.c.revision == bindparam("b_revision"),
-            table.c.processed_at.is_not(None),
-        )
-        .values(**TAGGING_VALUES),
-        [
-            {"b_id": row.id, "b_revision": row.revision, **taggings[row.id].columns(),
-             "b_version": version}
-            for row in rows
-        ],
-    )  # fmt: skip
-    # Written: still the revision read, and still processed. A row this update wrote stays
-    # locked until commit; one it skipped had changed already and fails the check below.
-    read = {row.id: row.revision for row in rows}
-    written = [
-        rid
-        for rid, revision in session.execute(
-            select(table.c.id, table.c.revision).where(
-                table.c.id.in_(read), table.c.processed_at.is_not(None)
-            )
-        )
-        if read[rid] == revision
-    ]
-    if written:
-        session.execute(delete(ResponseTheme).where(ResponseTheme.response_id.in_(written)))
-        themes = [
-            {"response_id": rid, "theme": theme}
-            for rid in written
-            for theme in taggings[rid].themes
-        ]
-        if themes:
-            session.execute(ResponseTheme.__table__.insert(), themes)
-    return len(written)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from surveys.answers import reanalysis
+from surveys.answers import reanalysis, retagging
 from surveys.answers.processing import process_response
 from surveys.answers.reanalysis import REANALYSE_TASK, run_batch, start_run
 from surveys.answers.recording import add_comment, record_answer
@@ -162,7 +162,7 @@ def test_a_response_changed_meanwhile_is_left_to_the_pipeline(session, settings,
     tagged_by_an_old_analysis(session, response_id)
     started = start_run(session)
     session.commit()
-    tag = reanalysis.tag_comment
+    tag = retagging.tag_comment
 
     def customer_changes_their_answer(comment, locale, taxonomy):
         with Session(bind=session.get_bind()) as other:  # as recording.py does it
@@ -174,7 +174,7 @@ def test_a_response_changed_meanwhile_is_left_to_the_pipeline(session, settings,
             other.commit()
         return tag(comment, locale, taxonomy)
 
-    monkeypatch.setattr(reanalysis, "tag_comment", customer_changes_their_answer)
+    monkeypatch.setattr(retagging, "tag_comment", customer_changes_their_answer)
     batch = run_batch(session, started.run.cursor)
     session.commit()
 
