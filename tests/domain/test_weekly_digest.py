@@ -93,9 +93,7 @@ def test_rising_themes_are_counted_in_last_weeks_comments_against_the_week_befor
     assert (speed.count, speed.previous_count, speed.significant) == (40, 0, True)
 
 
-def test_open_rescue_work_counts_open_and_overdue_and_lists_the_five_due_first(
-    session, settings
-):
+def test_open_rescue_work_counts_open_and_overdue_and_lists_the_five_due_first(session, settings):
     at(LAST_WEEK)
     tasks = [
         make_task(session, settings, due_at=MONDAY + timedelta(hours=hours), name=f"Cust {hours}")
