@@ -86,6 +86,8 @@ class Config:
     RESCUE_HIGH_VALUE = _env_int("RESCUE_HIGH_VALUE", 1000)
     RESCUE_OWNER_ATTRIBUTE = _env("RESCUE_OWNER_ATTRIBUTE", "account_owner")
     ESCALATE_EVERY_SECONDS = _env_int("ESCALATE_EVERY_SECONDS", 300)
+    # The weekly digest goes out on Mondays at this hour, UTC (worker/report_tasks.py).
+    DIGEST_HOUR = _env_int("DIGEST_HOUR", 7)
     # Flask-Limiter: failed sign-in attempts per client address and per account email (see
     # app/auth/security.py). Storage: RATELIMIT_STORAGE_URI, else REDIS_URL when it answers at
     # start, else this process's memory; if Redis goes away later, memory stands in.

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from celery.signals import worker_init, worker_process_init
 from celery_batches import Batches
 from flask import Flask, has_app_context
@@ -24,6 +25,7 @@ TASK_MODULES = (
     "worker.import_tasks",
     "worker.lifecycle_tasks",
     "worker.rescue_tasks",
+    "worker.report_tasks",
 )
 
 
@@ -82,6 +84,11 @@ def celery_init_app(app: Flask) -> Celery:
         "escalate-overdue-rescue-tasks": {
             "task": "kaiku.escalate_overdue_rescue_tasks",
             "schedule": timedelta(seconds=app.config["ESCALATE_EVERY_SECONDS"]),
+        },
+        # Celery's clock is UTC (its default ``timezone``); Kaiku has no house time zone.
+        "send-weekly-digests": {
+            "task": "kaiku.send_weekly_digests",
+            "schedule": crontab(minute=0, hour=app.config["DIGEST_HOUR"], day_of_week="mon"),
         },
     }
     eager = app.config["CELERY_EAGER"]

@@ -8,7 +8,7 @@ refused control characters.
 """
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from surveys.kernel.addresses import MAX_EMAIL_LENGTH
@@ -29,3 +29,9 @@ class LoginForm(FlaskForm):
         validators=[DataRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class AccountForm(FlaskForm):
+    """The signed-in staff member's own settings; only the weekly digest for now."""
+
+    digest_opt_in = BooleanField("Send me the weekly digest email (Mondays)")

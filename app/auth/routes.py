@@ -15,10 +15,16 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth import bp
-from app.auth.forms import LoginForm
+from app.auth.decorators import role_required
+from app.auth.forms import AccountForm, LoginForm
 from app.extensions import db, limiter, login_manager
 from surveys.models import StaffUser
-from surveys.staff.accounts import authenticate, normalize_email, record_sign_in
+from surveys.staff.accounts import (
+    authenticate,
+    normalize_email,
+    record_sign_in,
+    set_digest_opt_in,
+)
 from surveys.staff.sessions import end_session, find_signed_in, start_session
 
 LOGIN_FAILED = "Email or password is wrong."
@@ -140,3 +146,25 @@ def logout() -> WerkzeugResponse:
     if signed_in:
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@role_required()
+def account() -> str | WerkzeugResponse:
+    """The signed-in staff member's own account: who they are, and the weekly digest opt-in.
+
+    Only ever the current user's row (no id in the URL), so no one changes another's settings.
+    """
+    # On POST only what was posted counts: an unticked box sends nothing, which means "off"
+    # (pre-filled from the row, an empty post would keep it on).
+    form = AccountForm(obj=current_user) if request.method == "GET" else AccountForm()
+    if form.validate_on_submit():
+        set_digest_opt_in(db.session, current_user, form.digest_opt_in.data)
+        db.session.commit()
+        if form.digest_opt_in.data:
+            flash("You will get the weekly digest on Mondays.", "success")
+        else:
+            flash("You will not get the weekly digest.", "success")
+        return redirect(url_for("auth.account"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/account.html", form=form), status

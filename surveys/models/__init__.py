@@ -19,7 +19,7 @@ from surveys.models.rescue import (
     RescueTaskEvent,
 )
 from surveys.models.responses import Response, ResponseTheme
-from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser
+from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser, WeeklyDigest
 from surveys.models.themes import DismissedThemeTerm, Theme
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "StaffUser",
     "Survey",
     "Theme",
+    "WeeklyDigest",
     "TriggerRule",
     "UTCDateTime",
 ]

@@ -1,8 +1,8 @@
 """Staff users who sign in, their signed-in sessions, and API keys integrators call with."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
@@ -21,6 +21,8 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The weekly digest email (surveys/reports/digest.py) goes only to those who asked for it.
+    digest_opt_in: Mapped[bool] = mapped_column(default=False)
 
     # Flask-Login's protocol, written out so the domain does not import Flask-Login.
     @property
@@ -63,6 +65,26 @@ class StaffSession(Base):
 
     def __repr__(self) -> str:
         return f"<StaffSession {self.id} of staff user {self.staff_user_id}>"
+
+
+class WeeklyDigest(Base):
+    """The weekly digest one staff member was sent for one week: the unique key that makes a
+    re-run of the beat (or two at once) send nobody a second digest for the same week."""
+
+    __tablename__ = "weekly_digests"
+    __table_args__ = (UniqueConstraint("staff_user_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"))
+    # The Monday the digest's week began (UTC).
+    week_start: Mapped[date]
+    outbox_email_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_emails.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<WeeklyDigest {self.week_start} of staff user {self.staff_user_id}>"
 
 
 class ApiKey(Base):

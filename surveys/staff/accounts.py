@@ -256,3 +256,10 @@ def _hash_settings(password_hash: str) -> str:
 def _dummy_hash() -> str:
     # Same algorithm and cost as real hashes, so a miss costs what a hit costs.
     return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def set_digest_opt_in(session: Session, user: StaffUser, opted_in: bool) -> None:
+    """Whether ``user`` gets the weekly digest email (their own choice, on their account page).
+    Flushes; the caller commits."""
+    user.digest_opt_in = bool(opted_in)
+    session.flush()
