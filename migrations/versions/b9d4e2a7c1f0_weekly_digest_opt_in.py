@@ -1,14 +1,14 @@
 """weekly digest: staff opt in (off by default), and one row per staff member and week sent
 
 Revision ID: b9d4e2a7c1f0
-Revises: e7a2c5d1f9b3
+Revises: 3b9f0c6d2e71
 Create Date: 2026-12-01 12:45:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "b9d4e2a7c1f0"
-down_revision = "e7a2c5d1f9b3"
+down_revision = "3b9f0c6d2e71"
 branch_labels = None
 depends_on = None
 
