@@ -82,13 +82,13 @@ def main() -> None:
             for name, path in calls(surveys):
                 results.setdefault(name, {})[size] = measure(client, headers, path, args.repeat)
             db.engine.dispose()
-    print(f"\n{'call':52}" + "".join(f"{s:>22,}" for s in sizes))
+    print(f"\n{'call':52}" + "".join(f"{s:>26,}" for s in sizes))
     for name, by_size in results.items():
         cells = [
             "not in this build" if v is None else f"p50 {v[0]:6.1f} p99 {v[1]:6.1f} ms"
             for v in (by_size.get(s) for s in sizes)
         ]
-        print(f"{name:52}" + "".join(f"{c:>22}" for c in cells))
+        print(f"{name:52}" + "".join(f"{c:>26}" for c in cells))
 
 
 if __name__ == "__main__":
