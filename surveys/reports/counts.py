@@ -171,9 +171,9 @@ def deliveries(session: Session, scope: Scope) -> Delivery:
 
     Only sent invitations count as delivered: a link handed out or a widget shown has no send.
     """
-    statement = select(
-        func.count(), func.count().filter(Invitation.status == "answered")
-    ).where(Invitation.sent_at >= scope.start, Invitation.sent_at < scope.end)
+    statement = select(func.count(), func.count().filter(Invitation.status == "answered")).where(
+        Invitation.sent_at >= scope.start, Invitation.sent_at < scope.end
+    )
     if scope.survey_id is not None:
         statement = statement.where(Invitation.survey_id == scope.survey_id)
     else:

@@ -45,7 +45,7 @@ class Range:
 
 
 def quick_range(pick: str, today: date) -> Range:
-    """"7", "30", "90": that many days ending today; "quarter": this calendar quarter so far.
+    """ "7", "30", "90": that many days ending today; "quarter": this calendar quarter so far.
 
     :raises ValueError: another pick.
     """

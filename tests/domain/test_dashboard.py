@@ -136,8 +136,11 @@ def test_agent_leaderboard_ranks_on_the_shrunken_nps(session, settings, nps):
     )
 
     expected = stats.leaderboard(
-        {"ann@kaiku.example": (8, 0, 4), "bo@kaiku.example": (5, 5, 2),
-         "cy@kaiku.example": (1, 0, 0)}  # fmt: skip
+        {
+            "ann@kaiku.example": (8, 0, 4),
+            "bo@kaiku.example": (5, 5, 2),
+            "cy@kaiku.example": (1, 0, 0),
+        }  # fmt: skip
     ).as_dict()
     board = result["leaderboard"]
     assert board["ranked"] == expected["ranked"]
