@@ -12,6 +12,7 @@ it with rollups (per survey, day, slice value and score) without touching the ca
 - ``by_slice(session, scope, by)`` → ``{value: Tally}`` for ``stage``, ``channel``, ``language``,
   ``agent`` (the invitation's ``handled_by``) or ``attribute:<name>`` (the customer's attribute
   as it is now: attributes have no history); None is "not recorded".
+- ``by_slice_and_day(session, scope, by)`` → ``{value: {date: Tally}}``.
 - ``deliveries(session, scope)`` → ``Delivery``: invitations sent in the range and how many of
   those were answered, for the response rate.
 
@@ -147,23 +148,45 @@ def by_day(session: Session, scope: Scope) -> dict[date, Tally]:
     rows = session.execute(
         _scoped(select(day, Response.score, func.count()), scope).group_by(day, Response.score)
     ).all()
-    # SQLite's date() is text, PostgreSQL's a date.
-    return _tallies(
-        scope.kind,
-        ((d if isinstance(d, date) else date.fromisoformat(d), s, c) for d, s, c in rows),
-    )
+    return _tallies(scope.kind, ((_day(d), s, c) for d, s, c in rows))
+
+
+def _joined(statement: Select, by: str) -> Select:
+    if by == "agent":
+        return statement.join(Invitation, Invitation.id == Response.invitation_id)
+    if by.startswith(ATTRIBUTE_PREFIX):
+        return statement.join(Customer, Customer.id == Response.customer_id)
+    return statement
 
 
 def by_slice(session: Session, scope: Scope, by: str) -> dict[str | None, Tally]:
     """Answers per value of the dimension ``by`` (see ``dimension_column``), per score."""
     column = dimension_column(by)
-    statement = select(column, Response.score, func.count())
-    if by == "agent":
-        statement = statement.join(Invitation, Invitation.id == Response.invitation_id)
-    elif by.startswith(ATTRIBUTE_PREFIX):
-        statement = statement.join(Customer, Customer.id == Response.customer_id)
+    statement = _joined(select(column, Response.score, func.count()), by)
     rows = session.execute(_scoped(statement, scope).group_by(column, Response.score)).all()
     return _tallies(scope.kind, rows)
+
+
+def by_slice_and_day(
+    session: Session, scope: Scope, by: str
+) -> dict[str | None, dict[date, Tally]]:
+    """Answers per value of ``by`` and UTC day, per score (a trend line per slice value)."""
+    column = dimension_column(by)
+    day = func.date(Response.answered_at)
+    statement = _joined(select(column, day, Response.score, func.count()), by)
+    rows = session.execute(_scoped(statement, scope).group_by(column, day, Response.score)).all()
+    scores: dict[str | None, dict[date, dict[int, int]]] = {}
+    for value, d, score, count in rows:
+        scores.setdefault(value, {}).setdefault(_day(d), {})[score] = count
+    return {
+        value: {d: Tally(scope.kind, per_score) for d, per_score in days.items()}
+        for value, days in scores.items()
+    }
+
+
+def _day(value: date | str) -> date:
+    """SQLite's date() is text, PostgreSQL's a date."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def deliveries(session: Session, scope: Scope) -> Delivery:

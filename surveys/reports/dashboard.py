@@ -119,9 +119,29 @@ def trend(session: Session, scope: counts.Scope, period: str) -> list[dict[str, 
     Each point has the period's first and last day (clipped to the range), the headline with
     its interval (the band) and ``enough``: False is "too few answers", not a line.
     """
+    return _points(scope, counts.by_day(session, scope), period)
+
+
+def trend_by(session: Session, scope: counts.Scope, period: str, by: str) -> list[dict[str, Any]]:
+    """``trend`` per value of the slice ``by``, most answers first: ``{"slice", "n", "points"}``."""
+    series = [
+        {
+            "slice": value,
+            "n": sum(tally.n for tally in days.values()),
+            "points": _points(scope, days, period),
+        }
+        for value, days in counts.by_slice_and_day(session, scope, by).items()
+    ]
+    series.sort(key=lambda item: (-item["n"], item["slice"] is None, str(item["slice"])))
+    return series
+
+
+def _points(
+    scope: counts.Scope, days: dict[date, counts.Tally], period: str
+) -> list[dict[str, Any]]:
     if period not in counts.PERIODS:
         raise ValueError(f"Period is one of {', '.join(counts.PERIODS)}, not {period!r}.")
-    periods = counts.bucket(counts.by_day(session, scope), period)
+    periods = counts.bucket(days, period)
     first, last = scope.start.date(), (scope.end - timedelta(days=1)).date()
     points = []
     start = counts.period_start(first, period)
