@@ -6,6 +6,7 @@ kind, range, from, to, period, by), so a view can be shared as a link. The trend
 drawn on the server (``chart``): no script, and its numbers are repeated in a table.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,7 +47,7 @@ class Chart:
     lines: list[str]  # polyline points, one per run
     points: list[dict[str, Any]]  # x, y (None without a value), the point itself
     ticks: list[tuple[float, str]]  # y and label
-    labels: bool  # room for a label and n under every point
+    labels: bool  # room for n under every point (else only in the tooltip and the table)
 
 
 def _y(value: float, kind: str) -> float:
@@ -58,14 +59,21 @@ def chart(kind: str, points: list[dict[str, Any]]) -> Chart:
     """The trend's geometry: x evenly spaced, y on the kind's whole scale (no zoomed axis)."""
     span = WIDTH - LEFT - RIGHT
     step = span / max(len(points), 1)
+    every = max(1, math.ceil(len(points) / 8))  # a date under at most 8 points
     placed, bands, lines, run = [], [], [], []
     for index, point in enumerate(points):
         x = LEFT + step * (index + 0.5)
         y = _y(point["value"], kind) if point["value"] is not None else None
-        placed.append({"x": round(x, 1), "y": None if y is None else round(y, 1), **point})
+        placed.append(
+            {"x": round(x, 1), "y": None if y is None else round(y, 1), "label": index % every == 0}
+            | point
+        )
         if point["enough"] and point["low"] is not None:
             run.append((x, point))
         if run and (not point["enough"] or index == len(points) - 1):
+            if len(run) == 1:  # a lone period: its interval as a bar, not a zero-width band
+                half = min(step * 0.35, 10)
+                run = [(run[0][0] - half, run[0][1]), (run[0][0] + half, run[0][1])]
             upper = [f"{x:.1f},{_y(p['high'], kind):.1f}" for x, p in run]
             lower = [f"{x:.1f},{_y(p['low'], kind):.1f}" for x, p in reversed(run)]
             bands.append(" ".join(upper + lower))
