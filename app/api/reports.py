@@ -41,7 +41,7 @@ def scope_of(query: DashboardQuery) -> tuple[dashboard.Range, counts.Scope]:
 
 def _slice(by: str) -> None:
     try:
-        counts.dimension_column(by)
+        dashboard.check_slice(db.session, by)
     except ValueError as exc:
         raise ValidationError(str(exc), fields={"by": str(exc)}) from None
 

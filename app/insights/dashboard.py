@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from flask_babel import format_date, format_decimal
-from sqlalchemy import select
 
 from app.api.report_schemas import DashboardQuery, dashboard_query
 from app.auth.decorators import role_required
@@ -22,8 +21,7 @@ from app.insights import bp
 from surveys.catalog import scoring
 from surveys.kernel import clock
 from surveys.kernel.errors import KaikuError
-from surveys.models import Customer
-from surveys.reports import counts, dashboard, figures
+from surveys.reports import dashboard, figures, segments
 from surveys.reports.overview import BAND_LABELS
 
 QUICK_PICKS = (("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
@@ -31,8 +29,6 @@ QUICK_PICKS = (("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 day
 SLICES = (("stage", "Lifecycle stage"), ("channel", "Channel"), ("language", "Language"),
           ("agent", "Agent"))  # fmt: skip
 KIND_LABELS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
-# How many customers' attributes are read to offer attribute slices (names only).
-ATTRIBUTE_SAMPLE = 500
 
 # The chart's drawing area in SVG units; the SVG scales to the page's width.
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 44, 12, 12, 44
@@ -105,18 +101,6 @@ def day(iso: str, long: bool = False) -> str:
     return format_date(date.fromisoformat(iso), "d MMM yyyy" if long else "d MMM")
 
 
-def attribute_names() -> list[str]:
-    """Attribute names found on (a sample of) customers, for the slice picker.
-
-    Any ``attribute:<name>`` works in the URL and the API; this only fills the picker.
-    """
-    rows = db.session.scalars(
-        select(Customer.attributes).order_by(Customer.id.desc()).limit(ATTRIBUTE_SAMPLE)
-    )
-    names = {name for attributes in rows if isinstance(attributes, dict) for name in attributes}
-    return sorted(name for name in names if 0 < len(name) <= counts.MAX_ATTRIBUTE_LENGTH)
-
-
 def _link(query: DashboardQuery, **changes: Any) -> str:
     """This view's URL with ``changes`` (None drops a parameter)."""
     args = {name: value for name, value in request.args.items() if value != ""}
@@ -137,7 +121,7 @@ def dashboard_page() -> tuple[str, int]:
         "surveys": surveys,
         "quick_picks": QUICK_PICKS,
         "slices": SLICES,
-        "attributes": attribute_names(),
+        "attributes": segments.segment_names(db.session),
         "kind_labels": KIND_LABELS,
         "nav_current": "dashboard",
         "number": number,
@@ -151,7 +135,7 @@ def dashboard_page() -> tuple[str, int]:
         days = query.days(clock.now().date())
         scope = dashboard.scope(db.session, days, survey_id=query.survey, kind=query.kind)
         by = query.by or "stage"
-        counts.dimension_column(by)
+        dashboard.check_slice(db.session, by)
     except (KaikuError, ValueError) as exc:
         message = exc.message if isinstance(exc, KaikuError) else str(exc)
         status = getattr(exc, "status", 422)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from surveys.catalog import scoring
 from surveys.kernel.errors import NotFoundError
 from surveys.models import Survey
-from surveys.reports import counts, figures, stats
+from surveys.reports import counts, figures, segments, stats
 
 QUICK_RANGES = ("7", "30", "90", "quarter")
 KINDS = tuple(scoring.SCALES)
@@ -124,6 +124,7 @@ def trend(session: Session, scope: counts.Scope, period: str) -> list[dict[str, 
 
 def trend_by(session: Session, scope: counts.Scope, period: str, by: str) -> list[dict[str, Any]]:
     """``trend`` per value of the slice ``by``, most answers first: ``{"slice", "n", "points"}``."""
+    check_slice(session, by)
     series = [
         {
             "slice": value,
@@ -172,7 +173,10 @@ def breakdown(session: Session, scope: counts.Scope, by: str) -> dict[str, Any]:
 
     By ``agent`` on NPS it also has the leaderboard: shrunken NPS, agents under
     ``stats.MIN_AGENT_ANSWERS`` answers apart.
+
+    :raises ValueError: ``by`` is not a dimension or a segment (``check_slice``).
     """
+    check_slice(session, by)
     slices = counts.by_slice(session, scope, by)
     items = [
         {"slice": value, "categories": tally.categories, **_estimate(tally).as_dict()}
@@ -193,6 +197,14 @@ def breakdown(session: Session, scope: counts.Scope, by: str) -> dict[str, Any]:
         result["leaderboard"] = board.as_dict()
         result["leaderboard"]["min_n"] = stats.MIN_AGENT_ANSWERS
     return result
+
+
+def check_slice(session: Session, by: str) -> None:
+    """:raises ValueError: not a dimension, or an attribute that is not a segment."""
+    counts.dimension_column(by)
+    name = by.removeprefix(counts.ATTRIBUTE_PREFIX)
+    if by.startswith(counts.ATTRIBUTE_PREFIX) and not segments.is_segment(session, name):
+        raise ValueError(f"{name!r} is not a segment; an admin marks segments under Surveys.")
 
 
 def survey_choices(session: Session) -> list[Survey]:

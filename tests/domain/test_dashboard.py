@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from surveys.kernel.errors import NotFoundError
-from surveys.reports import counts, dashboard, stats
+from surveys.kernel.errors import NotFoundError, ValidationError
+from surveys.reports import counts, dashboard, segments, stats
 from tests.factories.clock import utc
 from tests.factories.dashboard import place, unanswered
 from tests.factories.surveys import make_survey
@@ -105,6 +105,7 @@ def test_breakdown_by_stage_language_and_attribute(session, settings, nps):
     place(session, settings, nps, 0, when, stage="active", language="en",
           attributes={"plan": "free"})  # fmt: skip
     place(session, settings, nps, 8, when, stage="active")
+    segments.set_segments(session, ["plan"])
     scope = dashboard.scope(session, MARCH, survey_id=nps.id)
 
     stage = dashboard.breakdown(session, scope, "stage")["items"]
@@ -116,6 +117,8 @@ def test_breakdown_by_stage_language_and_attribute(session, settings, nps):
     plan = dashboard.breakdown(session, scope, "attribute:plan")["items"]
     assert [(i["slice"], i["n"]) for i in plan] == [("pro", 2), ("free", 1), (None, 1)]
     assert plan[0]["value"] == 100 and plan[2]["value"] == 0
+    with pytest.raises(ValueError, match="not a segment"):
+        dashboard.breakdown(session, scope, "attribute:country")
     with pytest.raises(ValueError):
         dashboard.breakdown(session, scope, "colour")
     with pytest.raises(ValueError):
@@ -162,3 +165,17 @@ def test_ranges_and_scopes(session):
         dashboard.scope(session, MARCH, survey_id=999999)
     with pytest.raises(ValueError):
         dashboard.scope(session, MARCH, kind="ces2")
+
+
+def test_segments_are_set_as_a_whole(session):
+    assert segments.set_segments(session, [" plan", "country", "", "plan"]) == ["country", "plan"]
+    assert segments.set_segments(session, ["industry", "plan"]) == ["industry", "plan"]
+    assert segments.segment_names(session) == ["industry", "plan"]
+    assert segments.is_segment(session, "plan") and not segments.is_segment(session, "country")
+    with pytest.raises(ValidationError):
+        segments.set_segments(session, ["x" * 65])
+    with pytest.raises(ValidationError):
+        segments.set_segments(session, ["a\tb"])
+    with pytest.raises(ValidationError):
+        segments.set_segments(session, [f"s{i}" for i in range(21)])
+    assert segments.segment_names(session) == ["industry", "plan"]

@@ -1,4 +1,4 @@
-"""Trend and breakdown over the API: the dashboard service's numbers, rounded; 422 for bad values."""
+"""Trend and breakdown over the API: the dashboard service's numbers, rounded; 422s."""
 
 from datetime import UTC, date, datetime
 
@@ -79,6 +79,7 @@ def test_breakdown_defaults_to_stage_and_the_last_30_days(api_client, survey):
         ({"kind": "eNPS"}, "kind"),
         ({"by": "colour"}, "by"),
         ({"by": "attribute:"}, "by"),
+        ({"by": "attribute:plan"}, "by"),  # not a segment
         ({"from": "2026-02-30"}, "from"),
         ({"from": "2026-03-10", "to": "2026-03-01"}, "to"),
         ({"range": "45"}, "range"),

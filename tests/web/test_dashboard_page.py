@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from surveys.kernel import clock
+from surveys.reports import segments
 from surveys.staff.accounts import create_staff
 from tests.factories.clock import utc
 from tests.factories.dashboard import place, unanswered
@@ -37,6 +38,7 @@ def survey(session, settings, staff):
         place(session, settings, survey, score, utc(2026, 3, 17), stage="onboarding",
               agent="bo@kaiku.example")  # fmt: skip
     unanswered(session, settings, survey, utc(2026, 3, 20))
+    segments.set_segments(session, ["plan"])
     session.commit()
     return survey
 
@@ -84,7 +86,7 @@ def test_slice_by_agent_shows_the_leaderboard_with_small_n_apart(client, survey)
 def test_slice_by_an_attribute_and_the_picker_offers_it(client, survey):
     body = (
         sign_in(client, "analyst")
-        .get(f"/insights/dashboard?kind=nps&range=quarter&by=attribute:plan&period=month")
+        .get("/insights/dashboard?kind=nps&range=quarter&by=attribute:plan&period=month")
         .get_data(as_text=True)
     )
     assert 'value="attribute:plan" selected' in body
@@ -94,7 +96,7 @@ def test_slice_by_an_attribute_and_the_picker_offers_it(client, survey):
 @pytest.mark.parametrize(
     "query",
     ["period=year", "range=45", "by=colour", "from=2026-03-10&to=2026-03-01", "from=nope",
-     "kind=enps"],
+     "kind=enps", "by=attribute:country"],
 )  # fmt: skip
 def test_bad_values_are_422_with_a_message(client, survey, query):
     response = sign_in(client, "analyst").get(f"/insights/dashboard?{query}")
