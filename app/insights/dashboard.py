@@ -30,8 +30,11 @@ SLICES = (("stage", "Lifecycle stage"), ("channel", "Channel"), ("language", "La
           ("agent", "Agent"))  # fmt: skip
 KIND_LABELS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
 
-# The chart's drawing area in SVG units; the SVG scales to the page's width.
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 240, 44, 12, 12, 44
+# The chart's drawing area in SVG units; the SVG scales to the page's width. A phone gets its
+# own narrower drawing (``NARROW``), so its text is not shrunk to a third.
+HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 240, 44, 12, 12, 44
+WIDE = {"width": 640, "dates": 8, "counts": 13}
+NARROW = {"width": 340, "dates": 4, "counts": 6}
 RANGES = {"nps": (-100.0, 100.0), "csat": (0.0, 100.0), "ces": (1.0, 7.0)}
 
 
@@ -44,6 +47,7 @@ class Chart:
     points: list[dict[str, Any]]  # x, y (None without a value), the point itself
     ticks: list[tuple[float, str]]  # y and label
     labels: bool  # room for n under every point (else only in the tooltip and the table)
+    width: int
 
 
 def _y(value: float, kind: str) -> float:
@@ -51,11 +55,12 @@ def _y(value: float, kind: str) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low)
 
 
-def chart(kind: str, points: list[dict[str, Any]]) -> Chart:
-    """The trend's geometry: x evenly spaced, y on the kind's whole scale (no zoomed axis)."""
-    span = WIDTH - LEFT - RIGHT
+def chart(kind: str, points: list[dict[str, Any]], *, width: int, dates: int, counts: int) -> Chart:
+    """The trend's geometry: x evenly spaced, y on the kind's whole scale (no zoomed axis);
+    a date under at most ``dates`` points, n under each when there are at most ``counts``."""
+    span = width - LEFT - RIGHT
     step = span / max(len(points), 1)
-    every = max(1, math.ceil(len(points) / 8))  # a date under at most 8 points
+    every = max(1, math.ceil(len(points) / dates))
     placed, bands, lines, run = [], [], [], []
     for index, point in enumerate(points):
         x = LEFT + step * (index + 0.5)
@@ -78,7 +83,7 @@ def chart(kind: str, points: list[dict[str, Any]]) -> Chart:
     low, high = RANGES[kind]
     values = [low + (high - low) * i / 4 for i in range(5)]
     ticks = [(round(_y(value, kind), 1), _tick(kind, value)) for value in values]
-    return Chart(bands, lines, placed, ticks, len(points) <= 13)
+    return Chart(bands, lines, placed, ticks, len(points) <= counts, width)
 
 
 def _tick(kind: str, value: float) -> str:
@@ -150,7 +155,10 @@ def dashboard_page() -> tuple[str, int]:
         "scope": scope,
         "summary": figures.rounded(summary),
         "points": figures.rounded(points),
-        "chart": chart(scope.kind, points),
+        "charts": [
+            ("wide", chart(scope.kind, points, **WIDE)),
+            ("narrow", chart(scope.kind, points, **NARROW)),
+        ],
         "breakdown": figures.rounded(dashboard.breakdown(db.session, scope, by)),
         "category_labels": _category_labels(scope.kind),
         "pick_url": lambda pick: _link(query, range=pick, **{"from": None, "to": None}),
