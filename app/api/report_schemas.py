@@ -20,6 +20,8 @@ Slice = Annotated[
     StringConstraints(pattern=r"^(stage|channel|language|agent|attribute:[^\x00-\x1f]{1,64})$"),
 ]
 DEFAULT_DAYS = "30"
+# A trend by day over more than a year is thousands of points nobody reads: week or month then.
+MAX_DAILY_DAYS = 366
 
 
 class DashboardQuery(pydantic.BaseModel):
@@ -34,17 +36,24 @@ class DashboardQuery(pydantic.BaseModel):
     by: Slice | None = None
 
     def days(self, today: date) -> dashboard.Range:
-        """The range asked for. :raises ValidationError: ``to`` before ``from``, or too long."""
+        """The range asked for.
+
+        :raises ValidationError: ``to`` before ``from``, too long, or too long to show by day.
+        """
         if self.pick not in (None, "custom"):
-            return dashboard.quick_range(self.pick, today)
-        if self.first is None and self.last is None:
-            return dashboard.quick_range(DEFAULT_DAYS, today)
-        last = self.last or today
-        first = self.first or last
-        try:
-            return dashboard.custom_range(first, last)
-        except ValueError as exc:
-            raise ValidationError(str(exc), fields={"to": str(exc)}) from None
+            result = dashboard.quick_range(self.pick, today)
+        elif self.first is None and self.last is None:
+            result = dashboard.quick_range(DEFAULT_DAYS, today)
+        else:
+            last = self.last or today
+            try:
+                result = dashboard.custom_range(self.first or last, last)
+            except ValueError as exc:
+                raise ValidationError(str(exc), fields={"to": str(exc)}) from None
+        if self.period == "day" and result.days > MAX_DAILY_DAYS:
+            message = f"By day, a range is at most {MAX_DAILY_DAYS} days: pick week or month."
+            raise ValidationError(message, fields={"period": message})
+        return result
 
 
 def dashboard_query(args: Any) -> DashboardQuery:

@@ -94,10 +94,17 @@ def test_bad_values_are_422(api_client, survey, path, params, field):
     assert field in error["fields"]
 
 
-def test_neither_survey_nor_kind_is_422_and_a_wrong_kind_too(api_client, survey):
+def test_neither_survey_nor_kind_is_422_and_a_survey_wins_over_the_kind(api_client, survey):
     assert "survey" in assert_error(api_client.get("/reports/trend"), 422)["fields"]
-    error = assert_error(api_client.get("/reports/breakdown", survey=survey.id, kind="ces"), 422)
-    assert error["fields"] == {"kind": "nps"}
+    body = api_client.get("/reports/breakdown", survey=survey.id, kind="ces").get_json()
+    assert body["kind"] == "nps" and body["survey"] == survey.id
+
+
+def test_by_day_over_more_than_a_year_is_422(api_client, survey):
+    query = {"from": "2025-01-01", "to": "2026-03-31", "period": "day", "survey": survey.id}
+    assert "period" in assert_error(api_client.get("/reports/trend", **query), 422)["fields"]
+    query["period"] = "month"
+    assert len(api_client.get("/reports/trend", **query).get_json()["points"]) == 15
 
 
 def test_an_unknown_survey_is_404(api_client, survey):
