@@ -19,6 +19,7 @@ from surveys.models.rescue import (
     RescueTaskEvent,
 )
 from surveys.models.responses import Response, ResponseTheme
+from surveys.models.segments import SegmentAttribute
 from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser, WeeklyDigest
 from surveys.models.themes import DismissedThemeTerm, Theme
 
@@ -53,6 +54,7 @@ __all__ = [
     "RescueTaskEvent",
     "Response",
     "ResponseTheme",
+    "SegmentAttribute",
     "StageChange",
     "StaffSession",
     "StaffUser",

@@ -20,6 +20,11 @@ def test_the_analysis_benches_are_among_them():
     assert {"retag", "analysis_speed"} <= set(BENCHES)
 
 
+def test_the_dashboard_bench_is_among_them():
+    # The dashboard service's figures from raw rows, p50/p99 per report and size.
+    assert "dashboard" in BENCHES
+
+
 def test_the_speed_bench_comments_are_all_different():
     from bench.analysis_speed import comments
 
