@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("insights", __name__)
 
-from app.insights import routes, themes  # noqa: E402,F401
+from app.insights import explorer, routes, themes, themes_report  # noqa: E402,F401
