@@ -297,9 +297,7 @@ def _previous(session: Session, scope: Scope) -> tuple[dict[str, int], int]:
         .where(*where)
         .group_by(ResponseTheme.theme)
     )
-    total = select(cast(null(), String(40)), func.count()).where(
-        *where, _has_comment()
-    )
+    total = select(cast(null(), String(40)), func.count()).where(*where, _has_comment())
     mentions, comments = {}, 0
     for theme, count in session.execute(per_theme.union_all(total)):
         if theme is None:

@@ -28,7 +28,9 @@ def test_mentions_shares_sentiment_and_impact_from_hand_counted_answers(session,
     for _ in range(3):
         answer(session, settings, survey, 10, sentiment_label="positive")
     answer(session, settings, survey, 9, comment=None)
-    answer(session, settings, survey, 8, ("price",), sentiment_label="neutral", sentiment_mixed=True)
+    answer(
+        session, settings, survey, 8, ("price",), sentiment_label="neutral", sentiment_mixed=True
+    )
     answer(session, settings, survey, 7, comment=None)
     for _ in range(3):
         answer(session, settings, survey, 2, ("price", "support"), sentiment_label="negative")
@@ -71,29 +73,48 @@ def test_rising_against_the_previous_period_of_equal_length(session, settings):
     before = datetime(2025, 3, 5, 12, tzinfo=UTC)
     for i in range(60):
         answer(session, settings, survey, 3, ("bugs",) if i < 30 else (), answered_at=now)
-        answer(session, settings, survey, 3, ("bugs",) if i < 3 else ("price",) if i < 40 else (),
-               answered_at=before)  # fmt: skip
+        answer(
+            session,
+            settings,
+            survey,
+            3,
+            ("bugs",) if i < 3 else ("price",) if i < 40 else (),
+            answered_at=before,
+        )
     session.commit()
 
-    scope = parse_scope(session, {"survey": str(survey.id), "from": "2025-03-16", "to": "2025-03-29"})
+    scope = parse_scope(
+        session, {"survey": str(survey.id), "from": "2025-03-16", "to": "2025-03-29"}
+    )
     report = themes_report(session, scope)
 
     assert scope.previous_start == datetime(2025, 3, 2, tzinfo=UTC)
     assert report.previous_comments == 60
     assert [c.theme for c in report.rising] == ["bugs"]
     bugs = next(row for row in report.themes if row.theme == "bugs")
-    assert (bugs.change.share, bugs.change.previous_share) == (pytest.approx(50.0), pytest.approx(5.0))
+    assert (bugs.change.share, bugs.change.previous_share) == (
+        pytest.approx(50.0),
+        pytest.approx(5.0),
+    )
     # A theme seen only before is in no row (no mentions now) and not rising.
     assert "price" not in {row.theme for row in report.themes}
 
 
 def test_csat_has_no_nps_impact_and_sorts_by_mentions(session, settings):
     survey = make_survey(session, "csat")
-    make_response(session, settings, survey, score=1, category="dissatisfied", comment="x",
-                  themes=("price",))  # fmt: skip
+    make_response(
+        session, settings, survey, score=1, category="dissatisfied", comment="x", themes=("price",)
+    )
     for _ in range(2):
-        make_response(session, settings, survey, score=5, category="satisfied", comment="y",
-                      themes=("support",))  # fmt: skip
+        make_response(
+            session,
+            settings,
+            survey,
+            score=5,
+            category="satisfied",
+            comment="y",
+            themes=("support",),
+        )
     session.commit()
 
     report = themes_report(session, parse_scope(session, {"kind": "csat", **RANGE}))
