@@ -4,6 +4,7 @@ detractors against promoters, and the scope it reads from a query string."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.reports import stats
@@ -148,3 +149,27 @@ def test_scope_defaults_and_refusals(session, settings):
         assert field in caught.value.fields
     with pytest.raises(NotFoundError):
         parse_scope(session, {"survey": "987654"})
+
+
+def test_three_queries_however_many_themes(session, settings):
+    """One aggregate query per figure group (base, themes, previous period), none per theme."""
+    survey = make_survey(session, "nps")
+    counts = []
+    for themes in (("a",), ("b", "c", "d", "e", "f", "g")):
+        for theme in themes:
+            answer(session, settings, survey, 3, (theme,))
+        session.commit()
+        scope = parse_scope(session, {"survey": str(survey.id), **RANGE})
+        statements = []
+        engine = session.get_bind()
+
+        def record(conn, cursor, statement, *args, _seen=statements):
+            _seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            themes_report(session, scope)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        counts.append(len(statements))
+    assert counts == [3, 3]
