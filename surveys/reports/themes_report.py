@@ -170,7 +170,7 @@ def themes_report(session: Session, scope: Scope) -> ThemesReport:
             theme: tuple(c["categories"].get(cat, 0) for cat in categories)
             for theme, c in tagged.items()
         }
-        impacts = {i.theme: i for i in stats.theme_impact(counts, per_theme, comments)}  # type: ignore[misc]
+        impacts = {str(i.theme): i for i in stats.theme_impact(counts, per_theme, comments)}
     changes = {
         c.theme: c
         for c in stats.rising_themes(mentions, comments, previous_mentions, previous_comments)

@@ -76,7 +76,7 @@ def test_filters_in_the_url_select_the_cards_and_fill_the_form(client, staff, se
 
     assert card_ids(body) == [wanted.id]
     assert 'name="theme" type="text" value="price"' in body
-    assert 'name="attr_value" value="pro"' in body
+    assert 'name="attr_value" type="text" value="pro"' in body
     assert "Far too expensive" in body
     assert "Negative sentiment" in body  # the rescue pages' sentiment chip
     assert "/insights/responses?theme=price" in body  # the theme chip links to its filter
