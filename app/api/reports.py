@@ -12,7 +12,7 @@ from app.extensions import db
 from surveys.catalog import definitions as catalog
 from surveys.kernel import clock
 from surveys.kernel.errors import ValidationError
-from surveys.reports import counts, dashboard, figures
+from surveys.reports import counts, dashboard, figures, themes_report
 from surveys.reports import summary as reports
 
 
@@ -74,3 +74,12 @@ def report_breakdown() -> dict[str, Any]:
     _slice(by)
     result = dashboard.breakdown(db.session, scope, by)
     return figures.rounded({"from": days.first.isoformat(), "to": days.last.isoformat()} | result)
+
+
+@bp.get("/reports/themes")
+def report_themes() -> dict[str, Any]:
+    """Per theme over ``from``..``to`` (default the last 30 days) for ``survey`` or ``kind``:
+    mentions, share, sentiment, NPS impact with its interval, rising and detractors vs promoters
+    (``surveys.reports.themes_report``, the same numbers as the themes report page)."""
+    scope = themes_report.parse_scope(db.session, request.args)
+    return themes_report.themes_report(db.session, scope).as_dict()

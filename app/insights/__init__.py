@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("insights", __name__)
 
-from app.insights import dashboard, routes, themes  # noqa: E402,F401
+from app.insights import dashboard, explorer, routes, themes, themes_report  # noqa: E402,F401

@@ -7,6 +7,7 @@ from flask import render_template
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.insights import bp
+from surveys.catalog.scoring import SCALES
 from surveys.kernel import clock
 from surveys.reports import overview
 
@@ -51,4 +52,5 @@ def overview_page() -> str:
         tasks=tasks,
         overdue=overview.count_overdue(tasks, now),
         referrals=overview.recent_referrals(db.session),
+        categories={kind: scale.categories for kind, scale in SCALES.items()},
     )
