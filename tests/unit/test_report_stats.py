@@ -298,8 +298,11 @@ def test_theme_impact_sign_and_interval_on_a_constructed_case():
 
 
 def test_theme_impact_is_flagged_under_fifty_comments_and_handles_the_edges():
+    # The same answers: 49 comments are too few to test the interval, 50 are enough.
     few = theme_impact((30, 40, 30), {"bugs": (2, 8, 20)}, comments=49)
-    assert not few[0].enough and few[0].significant
+    assert not few[0].enough and not few[0].significant
+    enough = theme_impact((30, 40, 30), {"bugs": (2, 8, 20)}, comments=50)
+    assert enough[0].enough and enough[0].significant
     edges = theme_impact((10, 0, 0), {"never": (0, 0, 0), "always": (10, 0, 0)}, comments=60)
     by_theme = {t.theme: t for t in edges}
     assert by_theme["never"].impact == 0 and not by_theme["never"].enough

@@ -24,7 +24,8 @@ class ThemeImpact:
 
     ``impact`` = NPS of all − NPS of those who do not mention the theme: negative when the
     theme pulls the headline down (without it the headline would be ``−impact`` points higher).
-    ``share`` is mentions ÷ the base (0..1). ``significant``: the interval excludes 0.
+    ``share`` is mentions ÷ the base (0..1). ``significant``: there are ``enough`` comments and
+    mentions to test, and the interval excludes 0.
     """
 
     theme: Hashable
@@ -137,7 +138,8 @@ def theme_impact(
                 se,
                 low,
                 high,
-                low > 0 or high < 0,
+                # Too few mentions or comments make the normal interval a guess: not tested.
+                enough and (low > 0 or high < 0),
                 enough,
             )  # fmt: skip
         )
