@@ -14,7 +14,7 @@ from app.extensions import db
 from surveys.kernel import clock
 from surveys.kernel.errors import ValidationError
 from surveys.models import Response
-from surveys.reports import explorer
+from surveys.reports import explorer, explorer_csv
 from surveys.reports.csv_export import stream_csv
 
 
@@ -40,7 +40,7 @@ def list_responses() -> dict[str, Any] | HttpResponse:
 
 def _csv(filters: explorer.ExplorerFilters) -> HttpResponse:
     """Every matching row as CSV, produced while it is sent (the request's session stays open)."""
-    rows = explorer.csv_rows(db.session, filters)
+    rows = explorer_csv.csv_rows(db.session, filters)
     filename = f"kaiku-responses-{clock.now().date().isoformat()}.csv"
     return HttpResponse(
         stream_with_context(stream_csv(rows)),

@@ -24,6 +24,7 @@ from surveys.kernel.stages import STAGES
 from surveys.models import KINDS, RescueTask
 from surveys.reports import explorer
 from surveys.reports.csv_export import stream_csv
+from surveys.reports.explorer_csv import csv_rows
 
 READERS = ("admin", "agent", "analyst")
 RESCUE_ROLES = ("admin", "agent")  # who may open a rescue task (app/rescue WORKERS)
@@ -120,14 +121,15 @@ def explorer_page() -> tuple[str, int] | str:
 @role_required(*READERS)
 def explorer_csv() -> HttpResponse:
     """Every response the explorer's filters match, as the API's ``format=csv`` streams it
-    (``explorer.csv_rows`` through ``csv_export.stream_csv``: neutralised, UTF-8 with a BOM)."""
+    (``explorer_csv.csv_rows`` through ``csv_export.stream_csv``: neutralised, UTF-8 with a
+    BOM)."""
     try:
         filters = explorer.parse_filters(filter_args(request.args))
     except ValidationError as exc:
         abort(400, exc.message)
     # Ask for the survey now, so a wrong id is a 404 before the download starts.
     explorer.filtered_responses(db.session, filters)
-    rows = explorer.csv_rows(db.session, filters)
+    rows = csv_rows(db.session, filters)
     filename = f"kaiku-responses-{clock.now().date().isoformat()}.csv"
     return HttpResponse(
         stream_with_context(stream_csv(rows)),

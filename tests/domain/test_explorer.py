@@ -7,7 +7,8 @@ import pytest
 
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.models import RescueTask
-from surveys.reports.explorer import csv_rows, filtered_responses, parse_filters
+from surveys.reports.explorer import filtered_responses, parse_filters
+from surveys.reports.explorer_csv import csv_rows
 from tests.factories.explorer import DAY, make_response
 from tests.factories.surveys import make_survey
 
