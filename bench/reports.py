@@ -1,6 +1,7 @@
 """Report and explorer speed at 100,000, 1,000,000 (and, with --sizes, 10,000,000) responses.
 
-Each size is a fresh PostgreSQL database seeded with COPY (``bench.report_data``); every call goes
+Each size is a fresh PostgreSQL database seeded with COPY (``bench.report_data``), its rollups
+recounted (timed: the cost of a full rebuild, ``flask rollups refresh --all``); every call goes
 through the app as a client would (an API key, the Flask test client, no network), repeated, and
 p50/p99 are printed per call and size. Calls whose endpoint this build does not have are left out.
 
@@ -15,6 +16,8 @@ import time
 from app.extensions import db
 from bench.common import fresh_database, make_app
 from bench.report_data import seed
+from surveys.reports import segments
+from surveys.reports.rollups import refresh_all
 from surveys.staff.apikeys import create_api_key
 
 RANGE = "from=2026-06-01&to=2026-08-31"
@@ -36,7 +39,17 @@ def calls(surveys: dict[str, int]) -> list[tuple[str, str]]:
             f"{api}/responses?{one}&from=2026-07-01&to=2026-07-07&format=csv",
         ),
         ("report: trend by week, a quarter", f"{api}/reports/trend?{one}&period=week&{RANGE}"),
+        (
+            "report: trend by month, a year",
+            f"{api}/reports/trend?{one}&period=month&from=2025-09-01&to=2026-08-31",
+        ),
         ("report: breakdown by stage", f"{api}/reports/breakdown?{one}&by=stage&{RANGE}"),
+        ("report: breakdown by agent", f"{api}/reports/breakdown?{one}&by=agent&{RANGE}"),
+        ("report: breakdown by plan", f"{api}/reports/breakdown?{one}&by=attribute:plan&{RANGE}"),
+        (
+            "report: all NPS surveys, trend by week",
+            f"{api}/reports/trend?kind=nps&period=week&{RANGE}",
+        ),
         ("report: themes", f"{api}/reports/themes?{one}&{RANGE}"),
     ]
 
@@ -73,6 +86,11 @@ def main() -> None:
         begin = time.monotonic()
         surveys = seed(app, size)
         print(f"seeded {size:,} responses in {time.monotonic() - begin:.0f} s")
+        begin = time.monotonic()
+        with app.app_context():
+            segments.set_segments(db.session, ["plan", "country"])  # marks every cell stale
+            cells = refresh_all(db.session)
+        print(f"recounted {cells:,} rollup cells in {time.monotonic() - begin:.1f} s")
         with app.app_context():
             _key, raw = create_api_key(db.session, "bench", "analyst")
             db.session.commit()

@@ -69,6 +69,11 @@ def celery_init_app(app: Flask) -> Celery:
             "task": "kaiku.sweep_unevaluated_events",
             "schedule": timedelta(seconds=app.config["SWEEP_EVERY_SECONDS"]),
         },
+        # Cells whose recount message was lost (the recount after each commit does the rest).
+        "refresh-stale-rollups": {
+            "task": "kaiku.refresh_rollups",
+            "schedule": timedelta(seconds=app.config["SWEEP_EVERY_SECONDS"]),
+        },
         "dispatch-due-invitations": {
             "task": "kaiku.dispatch_due_invitations",
             "schedule": timedelta(seconds=app.config["DISPATCH_EVERY_SECONDS"]),

@@ -25,6 +25,7 @@ from surveys.kernel import clock
 from surveys.kernel.settings import Settings
 from surveys.lifecycle.evaluation import evaluate
 from surveys.models import Response, Survey
+from surveys.models.rollups import mark_all_stale
 from surveys.referrals.codes import create_programme
 from surveys.staff.accounts import create_staff, find_staff
 
@@ -119,6 +120,8 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
             story.add_history(session, rng, response_id, settings)
         response_ids.append(response_id)
     newcomers = _newcomers(session, settings, now)
+    # Backdated answers and sends: every cell of the dashboard's rollups is recounted.
+    mark_all_stale(session)
     return DemoSummary(
         True,
         f"Seeded 2 surveys with trigger rules, {len(staff) + 1} staff, "

@@ -12,7 +12,7 @@ revision), so a stale run never overwrites a newer one.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
@@ -27,7 +27,8 @@ from surveys.customers.stages import Answer, apply_feedback
 from surveys.kernel import clock
 from surveys.kernel.languages import served_language
 from surveys.kernel.settings import Settings
-from surveys.models import Customer, Response, ResponseTheme, Survey
+from surveys.models import Customer, Invitation, Response, ResponseTheme, Survey
+from surveys.models.rollups import mark_stale
 from surveys.referrals.codes import invite_promoters
 from surveys.rescue.opening import RescueCase, open_rescue_tasks
 from surveys.rescue.winback import on_responses
@@ -119,10 +120,11 @@ def process_responses(
         select(
             Response.id, Response.revision, Response.score, Response.comment,
             Response.customer_id, Response.survey_id, Response.answered_at,
-            Survey.kind, Customer.locale,
+            Survey.kind, Customer.locale, Invitation.sent_at,
         )
         .join(Survey, Survey.id == Response.survey_id)
         .join(Customer, Customer.id == Response.customer_id)
+        .join(Invitation, Invitation.id == Response.invitation_id)
         .where(Response.id.in_(response_ids), Response.processed_at.is_(None))
     ).all()  # fmt: skip
     outcomes = _skipped(session, set(response_ids) - {row.id for row in rows})
@@ -153,6 +155,8 @@ def process_responses(
         # A rescued customer's next answer decides the win-back of their resolved tasks.
         on_responses(session, answers)
         claimed = {a.row.id for a in done}
+        # Last, so the cells' row locks are held only for the commit that follows.
+        mark_stale(session, _cells(done))
         for row in rows:
             outcomes[row.id] = (
                 Outcome(row.id, "processed", tasks.get(row.id), referrals.get(row.id))
@@ -160,6 +164,17 @@ def process_responses(
                 else Outcome(row.id, "superseded")  # the run that change enqueued handles it
             )
     return [outcomes[response_id] for response_id in response_ids]
+
+
+def _cells(done: list[_Analysis]) -> set[tuple[int, date]]:
+    """The rollup cells these answers change: their answer's day, and their invitation's
+    send day (now answered)."""
+    cells = set()
+    for a in done:
+        cells.add((a.row.survey_id, a.row.answered_at.astimezone(UTC).date()))
+        if a.row.sent_at is not None:
+            cells.add((a.row.survey_id, a.row.sent_at.astimezone(UTC).date()))
+    return cells
 
 
 def _analyse(row, taxonomy: Taxonomy) -> _Analysis:

@@ -2,7 +2,8 @@
 
 Re-tagging (``surveys.answers.reanalysis``) reads a batch and calls ``retag``; a response the
 customer changed since the batch read it (its revision moved, or it waits for the pipeline
-again) is skipped and left to the pipeline, which tags it anyway.
+again) is skipped and left to the pipeline, which tags it anyway. The rollup cells of what it
+writes are marked stale, so the reports count the new languages, sentiments and themes.
 """
 
 from sqlalchemy import bindparam, delete, select, update
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from surveys.answers.analysis.themes import Taxonomy
 from surveys.answers.processing import TAGGING_VALUES, tag_comment
 from surveys.models import Response, ResponseTheme
+from surveys.models.rollups import mark_stale_from, utc_day
 
 
 def retag(session: Session, rows, taxonomy: Taxonomy, version: str) -> int:
@@ -47,6 +49,10 @@ def retag(session: Session, rows, taxonomy: Taxonomy, version: str) -> int:
         if read[rid] == revision
     ]
     if written:
+        mark_stale_from(
+            session,
+            select(table.c.survey_id, utc_day(table.c.answered_at)).where(table.c.id.in_(written)),
+        )
         session.execute(delete(ResponseTheme).where(ResponseTheme.response_id.in_(written)))
         themes = [
             {"response_id": rid, "theme": theme}

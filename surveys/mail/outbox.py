@@ -25,6 +25,7 @@ from surveys.kernel import clock
 from surveys.kernel.aftercommit import run_after_commit
 from surveys.mail.smtp import TRANSIENT_ERRORS, SmtpConnection, SmtpSettings, is_permanent
 from surveys.models import Customer, Invitation, OutboxEmail, UTCDateTime
+from surveys.models.rollups import mark_stale_from, utc_day
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def send_claimed(
     set_claimed(session, [row.id], status=status, sent_at=now, last_error=None)
     if row.invitation_id is not None:
         invitations = Invitation.__table__
-        session.execute(
+        sent = session.execute(
             update(invitations)
             .where(
                 invitations.c.id == row.invitation_id,
@@ -173,6 +174,13 @@ def send_claimed(
             )
             .values(status="sent", sent_at=now)
         )
+        if sent.rowcount:  # the response rate's delivered count of the day
+            mark_stale_from(
+                session,
+                select(invitations.c.survey_id, utc_day(invitations.c.sent_at)).where(
+                    invitations.c.id == row.invitation_id
+                ),
+            )
     return status
 
 

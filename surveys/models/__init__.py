@@ -19,6 +19,7 @@ from surveys.models.rescue import (
     RescueTaskEvent,
 )
 from surveys.models.responses import Response, ResponseTheme
+from surveys.models.rollups import AnswerRollup, DeliveryRollup, RollupCell, ThemeRollup
 from surveys.models.segments import SegmentAttribute
 from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser, WeeklyDigest
 from surveys.models.themes import DismissedThemeTerm, Theme
@@ -38,10 +39,12 @@ __all__ = [
     "ROLES",
     "STAGES",
     "WINBACK_STATES",
+    "AnswerRollup",
     "ApiKey",
     "Base",
     "Customer",
     "CustomerImport",
+    "DeliveryRollup",
     "DismissedThemeTerm",
     "Event",
     "Invitation",
@@ -53,6 +56,7 @@ __all__ = [
     "RescueTask",
     "RescueTaskEvent",
     "Response",
+    "RollupCell",
     "ResponseTheme",
     "SegmentAttribute",
     "StageChange",
@@ -60,6 +64,7 @@ __all__ = [
     "StaffUser",
     "Survey",
     "Theme",
+    "ThemeRollup",
     "WeeklyDigest",
     "TriggerRule",
     "UTCDateTime",

@@ -26,6 +26,8 @@ class Invitation(Base):
         Index("ix_invitations_customer_survey", "customer_id", "survey_id"),
         # The dispatcher's scan: due scheduled invitations.
         Index("ix_invitations_status_scheduled", "status", "scheduled_for"),
+        # The rollups' recount of one survey's sends on one day (surveys.reports.rollups).
+        Index("ix_invitations_survey_sent", "survey_id", "sent_at"),
         # One invitation (or one recorded skip) per event and rule: re-evaluation adds nothing.
         UniqueConstraint("event_id", "trigger_rule_id", name="uq_invitations_event_rule"),
         # One open invitation per customer and survey, whatever made it and however many

@@ -45,6 +45,8 @@ class Response(Base):
     __tablename__ = "responses"
     __table_args__ = (
         Index("ix_responses_survey_answered", "survey_id", "answered_at"),
+        # A customer's answers: their page, and the rollup cells a changed attribute moves.
+        Index("ix_responses_customer", "customer_id"),
         # The sweeper's scan: unprocessed rows only.
         Index("ix_responses_unprocessed", "processed_at", "updated_at"),
         *_fulltext_indexes(),

@@ -2,10 +2,15 @@
 
 Everything the dashboard shows (headline, change, distribution, trend, breakdowns, the agent
 leaderboard) is arithmetic on what these functions return, done in ``surveys.reports.dashboard``
-with ``surveys.reports.stats``. The interface is deliberately narrow so a later change can back
-it with rollups (per survey, day, slice value and score) without touching the callers:
+with ``surveys.reports.stats``; the themes report takes ``commented`` and ``theme_mentions``.
 
-- ``Scope``: which answers — one survey or every survey of a kind, answered in ``[start, end)``.
+They read the rollups (``surveys.models.rollups``: per survey, UTC day, slice value and score),
+so a report's cost grows with the days and slice values shown, not with the answers. A cell
+(one survey's one day) marked stale and not yet recounted is read from the raw rows instead,
+through the same expressions, so a figure is exact even while the worker catches up.
+
+- ``Scope``: which answers — one survey or every survey of a kind, answered in ``[start, end)``
+  (both at midnight UTC).
 - ``totals(session, scope)`` → one ``Tally``.
 - ``by_day(session, scope)`` → ``{date: Tally}`` (UTC days); ``bucket`` folds days into weeks
   (starting Monday) or months, so a rollup per day serves every period.
@@ -13,6 +18,9 @@ it with rollups (per survey, day, slice value and score) without touching the ca
   ``agent`` (the invitation's ``handled_by``) or ``attribute:<name>`` (the customer's attribute
   as it is now: attributes have no history); None is "not recorded".
 - ``by_slice_and_day(session, scope, by)`` → ``{value: {date: Tally}}``.
+- ``commented(session, scope)`` → answers with a comment per score;
+  ``theme_mentions(session, scope)`` → (theme, score, label, mixed, mentions) rows;
+  ``theme_days(session, scope)`` → mentions per theme and day, comments per day.
 - ``deliveries(session, scope)`` → ``Delivery``: invitations sent in the range and how many of
   those were answered, for the response rate.
 
@@ -21,19 +29,30 @@ A ``Tally`` holds answers per score; category counts, Σ score and Σ score² fo
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select, tuple_
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 
 from surveys.catalog import scoring
-from surveys.models import Customer, Invitation, Response, Survey
+from surveys.models import (
+    AnswerRollup,
+    DeliveryRollup,
+    Invitation,
+    Response,
+    ResponseTheme,
+    RollupCell,
+    Survey,
+    ThemeRollup,
+)
+from surveys.models.rollups import NOT_RECORDED, utc_day
+from surveys.reports import rollups
 
 PERIODS = ("day", "week", "month")
-DIMENSIONS = ("stage", "channel", "language", "agent")
-ATTRIBUTE_PREFIX = "attribute:"
+DIMENSIONS = rollups.DIMENSIONS
+ATTRIBUTE_PREFIX = rollups.ATTRIBUTE_PREFIX
+ALL_TIME = (datetime(1970, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC))
 # An attribute name as customers' attributes are keyed; anything else is refused (422).
 MAX_ATTRIBUTE_LENGTH = 64
 
@@ -51,6 +70,11 @@ class Scope:
         """The period of equal length just before this one."""
         length = self.end - self.start
         return Scope(self.kind, self.start - length, self.start, self.survey_id)
+
+
+def all_time(kind: str, survey_id: int | None = None) -> Scope:
+    """Every answer ever given (to one survey, or every survey of ``kind``)."""
+    return Scope(kind, ALL_TIME[0], ALL_TIME[1], survey_id)
 
 
 @dataclass(frozen=True)
@@ -95,93 +119,222 @@ class Delivery:
     answered: int
 
 
-def dimension_column(by: str) -> Any:
-    """The column a slice groups on.
-
-    :raises ValueError: not a dimension Kaiku slices by.
-    """
-    if by == "stage":
-        return Response.stage
-    if by == "channel":
-        return Response.channel
-    if by == "language":
-        return Response.language
-    if by == "agent":
-        return Invitation.handled_by
+def check_dimension(by: str) -> None:
+    """:raises ValueError: not a dimension Kaiku slices by, or an attribute name too long."""
+    if by in DIMENSIONS:
+        return
     if by.startswith(ATTRIBUTE_PREFIX):
         name = by.removeprefix(ATTRIBUTE_PREFIX)
         if not name or len(name) > MAX_ATTRIBUTE_LENGTH:
             raise ValueError(f"An attribute name has 1 to {MAX_ATTRIBUTE_LENGTH} characters.")
-        return Customer.attributes[name].as_string()
+        return
     raise ValueError(f"Slice by one of {', '.join(DIMENSIONS)} or attribute:<name>, not {by!r}.")
 
 
-def _scoped(statement: Select, scope: Scope) -> Select:
-    statement = statement.where(
-        Response.answered_at >= scope.start, Response.answered_at < scope.end
-    )
+def _days(scope: Scope) -> tuple[date, date]:
+    """The scope's first day and the day after its last; the rollups count whole UTC days."""
+    for moment in (scope.start, scope.end):
+        if moment.astimezone(UTC).timetz() != time(tzinfo=UTC):
+            raise ValueError("A report's range starts and ends at midnight UTC.")
+    return scope.start.astimezone(UTC).date(), scope.end.astimezone(UTC).date()
+
+
+def _of_scope(column: Any, scope: Scope) -> Any:
     if scope.survey_id is not None:
-        return statement.where(Response.survey_id == scope.survey_id)
-    return statement.where(
-        Response.survey_id.in_(select(Survey.id).where(Survey.kind == scope.kind))
+        return column == scope.survey_id
+    return column.in_(select(Survey.id).where(Survey.kind == scope.kind))
+
+
+def _stale_cells(session: Session, scope: Scope) -> list[tuple[int, date]]:
+    """The scope's cells not recounted since their last change: read from the raw rows."""
+    first, end = _days(scope)
+    statement = select(RollupCell.survey_id, RollupCell.day).where(
+        RollupCell.stale.is_(True),
+        _of_scope(RollupCell.survey_id, scope),
+        RollupCell.day >= first,
+        RollupCell.day < end,
     )
+    return [tuple(row) for row in session.execute(statement)]
 
 
-def _tallies(kind: str, rows: Iterable[tuple[Any, int, int]]) -> dict[Any, Tally]:
-    scores: dict[Any, dict[int, int]] = {}
-    for key, score, count in rows:
-        scores.setdefault(key, {})[score] = count
-    return {key: Tally(kind, per_score) for key, per_score in scores.items()}
+def _in_rollups(table: Any, scope: Scope, stale: list[tuple[int, date]]) -> list[Any]:
+    first, end = _days(scope)
+    where = [_of_scope(table.survey_id, scope), table.day >= first, table.day < end]
+    if stale:
+        where.append(tuple_(table.survey_id, table.day).not_in(stale))
+    return where
+
+
+def _answers(
+    session: Session, scope: Scope, by: str, *, per_day: bool = False
+) -> list[tuple[str | None, date | None, int, int, int]]:
+    """(value, day, score, answers, commented) rows: the rollups of fresh cells plus the raw
+    rows of stale ones, through the same slice expressions (``rollups.value_of``)."""
+    stale = _stale_cells(session, scope)
+    table = AnswerRollup
+    keys = [table.value, table.day] if per_day else [table.value]
+    fresh = (
+        select(*keys, table.score, func.sum(table.answers), func.sum(table.commented))
+        .where(table.dimension == by, *_in_rollups(table, scope, stale))
+        .group_by(*keys, table.score)
+    )
+    rows = [_row(row, per_day) for row in session.execute(fresh)]
+    if stale:
+        value = literal(NOT_RECORDED) if by == rollups.ALL else rollups.value_of(by)
+        day = utc_day(Response.answered_at)
+        raw_keys = [value, day] if per_day else [value]
+        commented = func.sum(case((rollups.has_comment(), 1), else_=0))
+        raw = (
+            select(*raw_keys, Response.score, func.count(), commented)
+            .select_from(Response)
+            .where(rollups.in_runs(Response.survey_id, Response.answered_at,
+                                   rollups.runs(stale)))
+            .group_by(*raw_keys[1:] if by == rollups.ALL else raw_keys, Response.score)
+        )  # fmt: skip
+        if by != rollups.ALL:
+            raw = rollups.joined(raw, by)
+        rows += [_row(row, per_day) for row in session.execute(raw)]
+    return rows
+
+
+def _row(row: Any, per_day: bool) -> tuple[str | None, date | None, int, int, int]:
+    value = row[0] if row[0] != NOT_RECORDED else None
+    day = _day(row[1]) if per_day else None
+    rest = row[2:] if per_day else row[1:]
+    return value, day, rest[0], int(rest[1]), int(rest[2] or 0)
+
+
+def _tally(kind: str, rows: Iterable[tuple[int, int]]) -> Tally:
+    scores: dict[int, int] = {}
+    for score, count in rows:
+        if count:
+            scores[score] = scores.get(score, 0) + count
+    return Tally(kind, scores)
 
 
 def totals(session: Session, scope: Scope) -> Tally:
     """Every answer in the scope, per score."""
-    rows = session.execute(
-        _scoped(select(Response.score, func.count()), scope).group_by(Response.score)
-    ).all()
-    return Tally(scope.kind, {score: count for score, count in rows})
+    rows = _answers(session, scope, rollups.ALL)
+    return _tally(scope.kind, ((score, n) for _, _, score, n, _ in rows))
+
+
+def commented(session: Session, scope: Scope) -> dict[int, int]:
+    """Answers with a comment in the scope, per score (scores without one left out)."""
+    return totals_and_commented(session, scope)[1]
+
+
+def totals_and_commented(session: Session, scope: Scope) -> tuple[Tally, dict[int, int]]:
+    """``totals`` and ``commented`` from one read."""
+    rows = _answers(session, scope, rollups.ALL)
+    counted: dict[int, int] = {}
+    for _, _, score, _, with_comment in rows:
+        if with_comment:
+            counted[score] = counted.get(score, 0) + with_comment
+    return _tally(scope.kind, ((score, n) for _, _, score, n, _ in rows)), counted
 
 
 def by_day(session: Session, scope: Scope) -> dict[date, Tally]:
     """Answers per UTC day (only days with answers), per score."""
-    day = func.date(Response.answered_at)
-    rows = session.execute(
-        _scoped(select(day, Response.score, func.count()), scope).group_by(day, Response.score)
-    ).all()
-    return _tallies(scope.kind, ((_day(d), s, c) for d, s, c in rows))
+    return {
+        day: tally
+        for day, tally in _grouped(
+            scope.kind,
+            ((day, score, n) for _, day, score, n, _ in
+             _answers(session, scope, rollups.ALL, per_day=True)),
+        ).items()
+        if tally.n
+    }  # fmt: skip
 
 
-def _joined(statement: Select, by: str) -> Select:
-    if by == "agent":
-        return statement.join(Invitation, Invitation.id == Response.invitation_id)
-    if by.startswith(ATTRIBUTE_PREFIX):
-        return statement.join(Customer, Customer.id == Response.customer_id)
-    return statement
+def _grouped(kind: str, rows: Iterable[tuple[Any, int, int]]) -> dict[Any, Tally]:
+    scores: dict[Any, list[tuple[int, int]]] = {}
+    for key, score, count in rows:
+        scores.setdefault(key, []).append((score, count))
+    return {key: _tally(kind, pairs) for key, pairs in scores.items()}
 
 
 def by_slice(session: Session, scope: Scope, by: str) -> dict[str | None, Tally]:
-    """Answers per value of the dimension ``by`` (see ``dimension_column``), per score."""
-    column = dimension_column(by)
-    statement = _joined(select(column, Response.score, func.count()), by)
-    rows = session.execute(_scoped(statement, scope).group_by(column, Response.score)).all()
-    return _tallies(scope.kind, rows)
+    """Answers per value of the dimension ``by`` (see ``check_dimension``), per score."""
+    check_dimension(by)
+    rows = _answers(session, scope, by)
+    grouped = _grouped(scope.kind, ((value, score, n) for value, _, score, n, _ in rows))
+    return {value: tally for value, tally in grouped.items() if tally.n}
 
 
 def by_slice_and_day(
     session: Session, scope: Scope, by: str
 ) -> dict[str | None, dict[date, Tally]]:
     """Answers per value of ``by`` and UTC day, per score (a trend line per slice value)."""
-    column = dimension_column(by)
-    day = func.date(Response.answered_at)
-    statement = _joined(select(column, day, Response.score, func.count()), by)
-    rows = session.execute(_scoped(statement, scope).group_by(column, day, Response.score)).all()
-    scores: dict[str | None, dict[date, dict[int, int]]] = {}
-    for value, d, score, count in rows:
-        scores.setdefault(value, {}).setdefault(_day(d), {})[score] = count
-    return {
-        value: {d: Tally(scope.kind, per_score) for d, per_score in days.items()}
-        for value, days in scores.items()
-    }
+    check_dimension(by)
+    per_value: dict[str | None, list[tuple[date, int, int]]] = {}
+    for value, day, score, n, _ in _answers(session, scope, by, per_day=True):
+        per_value.setdefault(value, []).append((day, score, n))
+    result = {}
+    for value, rows in per_value.items():
+        days = {day: tally for day, tally in _grouped(scope.kind, rows).items() if tally.n}
+        if days:
+            result[value] = days
+    return result
+
+
+def theme_mentions(session: Session, scope: Scope) -> list[tuple[str, int, str | None, bool, int]]:
+    """(theme, score, sentiment label or None, mixed, mentions) over the scope, one row each."""
+    stale = _stale_cells(session, scope)
+    table = ThemeRollup
+    fresh = (
+        select(table.theme, table.score, table.label, table.mixed, func.sum(table.mentions))
+        .where(*_in_rollups(table, scope, stale))
+        .group_by(table.theme, table.score, table.label, table.mixed)
+    )
+    rows = list(session.execute(fresh))
+    if stale:
+        label = func.coalesce(Response.sentiment_label, literal(NOT_RECORDED))
+        raw = (
+            select(ResponseTheme.theme, Response.score, label, Response.sentiment_mixed,
+                   func.count())
+            .join(Response, Response.id == ResponseTheme.response_id)
+            .where(rollups.in_runs(Response.survey_id, Response.answered_at,
+                                   rollups.runs(stale)))
+            .group_by(ResponseTheme.theme, Response.score, label, Response.sentiment_mixed)
+        )  # fmt: skip
+        rows += list(session.execute(raw))
+    merged: dict[tuple[str, int, str | None, bool], int] = {}
+    for theme, score, label, mixed, n in rows:
+        key = (theme, score, label if label != NOT_RECORDED else None, bool(mixed))
+        merged[key] = merged.get(key, 0) + int(n)
+    return [(*key, n) for key, n in merged.items() if n]
+
+
+def theme_days(
+    session: Session, scope: Scope
+) -> tuple[dict[str, dict[date, int]], dict[date, int]]:
+    """Mentions per theme and UTC day, and comments per UTC day: a theme's share over time."""
+    stale = _stale_cells(session, scope)
+    table = ThemeRollup
+    fresh = (
+        select(table.theme, table.day, func.sum(table.mentions))
+        .where(*_in_rollups(table, scope, stale))
+        .group_by(table.theme, table.day)
+    )
+    rows = list(session.execute(fresh))
+    if stale:
+        day = utc_day(Response.answered_at)
+        raw = (
+            select(ResponseTheme.theme, day, func.count())
+            .join(Response, Response.id == ResponseTheme.response_id)
+            .where(rollups.in_runs(Response.survey_id, Response.answered_at,
+                                   rollups.runs(stale)))
+            .group_by(ResponseTheme.theme, day)
+        )  # fmt: skip
+        rows += list(session.execute(raw))
+    mentions: dict[str, dict[date, int]] = {}
+    for theme, day, n in rows:
+        per_day = mentions.setdefault(theme, {})
+        per_day[_day(day)] = per_day.get(_day(day), 0) + int(n)
+    comments: dict[date, int] = {}
+    for _, day, _, _, with_comment in _answers(session, scope, rollups.ALL, per_day=True):
+        comments[day] = comments.get(day, 0) + with_comment
+    return mentions, comments
 
 
 def _day(value: date | str) -> date:
@@ -194,16 +347,21 @@ def deliveries(session: Session, scope: Scope) -> Delivery:
 
     Only sent invitations count as delivered: a link handed out or a widget shown has no send.
     """
-    statement = select(func.count(), func.count().filter(Invitation.status == "answered")).where(
-        Invitation.sent_at >= scope.start, Invitation.sent_at < scope.end
-    )
-    if scope.survey_id is not None:
-        statement = statement.where(Invitation.survey_id == scope.survey_id)
-    else:
-        statement = statement.where(
-            Invitation.survey_id.in_(select(Survey.id).where(Survey.kind == scope.kind))
+    stale = _stale_cells(session, scope)
+    table = DeliveryRollup
+    delivered, answered = session.execute(
+        select(func.sum(table.delivered), func.sum(table.answered)).where(
+            *_in_rollups(table, scope, stale)
         )
-    delivered, answered = session.execute(statement).one()
+    ).one()
+    delivered, answered = int(delivered or 0), int(answered or 0)
+    if stale:
+        raw_delivered, raw_answered = session.execute(
+            select(func.count(), func.count().filter(Invitation.status == "answered")).where(
+                rollups.in_runs(Invitation.survey_id, Invitation.sent_at, rollups.runs(stale))
+            )
+        ).one()
+        delivered, answered = delivered + raw_delivered, answered + raw_answered
     return Delivery(delivered, answered)
 
 

@@ -201,7 +201,7 @@ def breakdown(session: Session, scope: counts.Scope, by: str) -> dict[str, Any]:
 
 def check_slice(session: Session, by: str) -> None:
     """:raises ValueError: not a dimension, or an attribute that is not a segment."""
-    counts.dimension_column(by)
+    counts.check_dimension(by)
     name = by.removeprefix(counts.ATTRIBUTE_PREFIX)
     if by.startswith(counts.ATTRIBUTE_PREFIX) and not segments.is_segment(session, name):
         raise ValueError(f"{name!r} is not a segment; an admin marks segments under Surveys.")

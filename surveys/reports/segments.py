@@ -1,7 +1,9 @@
 """Which customer attributes the dashboard slices by: the segments an admin marks.
 
 A slice ``attribute:<name>`` is accepted only for a segment, so the picker, the page and the
-API offer the same short list, not every key an import ever wrote.
+API offer the same short list, not every key an import ever wrote. The rollups keep a slice
+per segment; changing the segments marks every cell for a recount (reports read the raw rows
+of a cell until it is recounted, so the new slice is right at once).
 """
 
 from sqlalchemy import delete, select
@@ -9,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from surveys.kernel.errors import ValidationError
 from surveys.models import SegmentAttribute
+from surveys.models.rollups import mark_all_stale
 
 MAX_NAME_LENGTH = 64
 MAX_SEGMENTS = 20
@@ -42,8 +45,10 @@ def set_segments(session: Session, names: list[str]) -> list[str]:
         raise ValidationError(
             f"At most {MAX_SEGMENTS} segments.", fields={"names": f"{len(wanted)} given"}
         )
-    session.execute(delete(SegmentAttribute).where(SegmentAttribute.name.not_in(wanted)))
     have = set(segment_names(session))
+    session.execute(delete(SegmentAttribute).where(SegmentAttribute.name.not_in(wanted)))
     session.add_all(SegmentAttribute(name=name) for name in wanted if name not in have)
     session.flush()
+    if set(wanted) != have:  # the rollups count every segment: recount them all
+        mark_all_stale(session)
     return sorted(wanted)

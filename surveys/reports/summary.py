@@ -1,40 +1,30 @@
-"""Score summaries, computed in SQL: the same figures for the API and the dashboards."""
+"""All-time score summaries per survey: the same figures for the API and the overview."""
 
 from typing import Any
 
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from surveys.catalog import scoring
 from surveys.kernel.errors import NotFoundError
-from surveys.models import Response, Survey
+from surveys.models import Survey
+from surveys.reports import counts
 
 
 def summary(session: Session, survey: Survey) -> dict[str, Any]:
-    """The survey's counts per category and its headline metric (NPS, CSAT % or CES mean)."""
-    scale = scoring.SCALES[survey.kind]
-    counts = [
-        func.count(case((Response.score >= lowest, 1))) for _, lowest in scale.bands
-    ]  # cumulative: responses at or above each band's floor
-    row = session.execute(
-        select(func.count(Response.id), func.coalesce(func.sum(Response.score), 0), *counts).where(
-            Response.survey_id == survey.id
-        )
-    ).one()
-    total, score_sum, *at_or_above = row
-    per_band = [at_or_above[0]] + [
-        at_or_above[i] - at_or_above[i - 1] for i in range(1, len(at_or_above))
-    ]
+    """The survey's counts per category and its headline metric (NPS, CSAT % or CES mean),
+    over every answer it ever had (from the rollups, ``surveys.reports.counts``)."""
+    tally = counts.totals(session, counts.all_time(survey.kind, survey.id))
+    total = tally.n
     figures: dict[str, Any] = {"survey": survey.id, "kind": survey.kind, "responses": total}
     plural = {"promoter": "promoters", "passive": "passives", "detractor": "detractors"}
-    for (name, _), count in zip(scale.bands, per_band, strict=True):
+    for name, count in tally.categories.items():
         figures[plural.get(name, name)] = count
     if survey.kind == "nps":
         figures["nps"] = scoring.nps(figures["promoters"], figures["detractors"], total)
     elif survey.kind == "csat":
         figures["csat"] = scoring.csat(figures["satisfied"], total)
     else:
-        figures["ces"] = scoring.ces(score_sum, total)
+        figures["ces"] = scoring.ces(tally.score_sum, total)
     return figures
 
 

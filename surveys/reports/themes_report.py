@@ -3,30 +3,31 @@
 For one survey, or every survey of a kind, between ``start`` (inclusive) and ``end``
 (exclusive): each theme's mentions, its share of the comments, its sentiment split, and (on NPS)
 the NPS of those who mention it against those who don't with its impact on the headline
-(``stats.theme_impact``); what detractors talk about against promoters, and which themes rise
-against the previous period of equal length (``stats.compare_shares``, ``stats.rising_themes``).
+(``stats.theme_impact``); what detractors talk about against promoters, which themes rise
+against the previous period of equal length (``stats.compare_shares``, ``stats.rising_themes``),
+and each theme's share of comments per day, week or month (``theme_trend``).
 
-Counted in SQL with one aggregate query per figure group (the base, the themes, the previous
-period), never one per theme, so the cost grows with the number of themes, not of queries.
+Counted by ``surveys.reports.counts`` from the rollups (answers and comments per score, theme
+mentions per score and sentiment), so the cost grows with the days and themes, not the answers.
 The arithmetic is ``surveys.reports.stats``'; nothing here re-derives a formula.
 """
 
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, null, select
 from sqlalchemy.orm import Session
 
 from surveys.catalog import definitions as catalog
-from surveys.catalog.scoring import NEGATIVE_CATEGORY, POSITIVE_CATEGORY, SCALES
+from surveys.catalog.scoring import NEGATIVE_CATEGORY, POSITIVE_CATEGORY, SCALES, categorize
 from surveys.kernel import clock
 from surveys.kernel.errors import ValidationError
-from surveys.models import Response, ResponseTheme, Survey
-from surveys.reports import explorer, stats
+from surveys.models import Survey
+from surveys.reports import counts, explorer, stats
 from surveys.reports.stats import Estimate, ShareChange, ThemeImpact
+from surveys.reports.theme_trend import SharePoint, theme_trends
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
@@ -70,6 +71,7 @@ class ThemeRow:
     impact: ThemeImpact | None
     change: ShareChange
     negative_vs_positive: ShareChange
+    trend: tuple[SharePoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class ThemesReport:
     negative_vs_positive: tuple[ShareChange, ...]
     negative_category: str = field(default="")
     positive_category: str = field(default="")
+    period: str = "week"
+    periods: tuple[date, ...] = ()
 
     @property
     def enough(self) -> bool:
@@ -109,7 +113,11 @@ class ThemesReport:
             "enough": self.enough,
             "min_comments": stats.MIN_THEME_COMMENTS,
             "headline": self.headline.as_dict() if self.headline is not None else None,
-            "themes": [asdict(row) for row in self.themes],
+            "period": self.period,
+            "themes": [
+                asdict(row) | {"trend": [point.as_dict() for point in row.trend]}
+                for row in self.themes
+            ],
             "rising": [change.as_dict() for change in self.rising],
             "negative_category": self.negative_category,
             "positive_category": self.positive_category,
@@ -151,13 +159,14 @@ def parse_scope(session: Session, args: Mapping[str, str]) -> Scope:
 
 
 def themes_report(session: Session, scope: Scope) -> ThemesReport:
-    """The report for ``scope`` from three aggregate queries (see the module's docstring)."""
+    """The report for ``scope`` (see the module's docstring)."""
     kind = scope.kind
     categories = SCALES[kind].categories
     respondents, commenters = _base(session, scope)
     comments = sum(commenters.values())
     tagged = _tagged(session, scope)
     previous_mentions, previous_comments = _previous(session, scope)
+    period, periods, trends = theme_trends(session, _counts_scope(scope, scope.start, scope.end))
 
     mentions = {theme: sum(c["categories"].values()) for theme, c in tagged.items()}
     negative, positive = NEGATIVE_CATEGORY[kind], POSITIVE_CATEGORY[kind]
@@ -195,6 +204,7 @@ def themes_report(session: Session, scope: Scope) -> ThemesReport:
             impact=impacts.get(theme),
             change=changes[theme],
             negative_vs_positive=against[theme],
+            trend=tuple(trends.get(theme, ())),
         )
         for theme, c in tagged.items()
     ]
@@ -219,68 +229,39 @@ def themes_report(session: Session, scope: Scope) -> ThemesReport:
         ),
         negative_category=negative,
         positive_category=positive,
+        period=period,
+        periods=tuple(periods),
     )
 
 
-# The queries ------------------------------------------------------------------------------------
+# The counts -------------------------------------------------------------------------------------
 
 
-def _has_comment() -> Any:
-    return and_(Response.comment.is_not(None), Response.comment != "")
-
-
-def _in_scope(scope: Scope, start: datetime, end: datetime) -> list[Any]:
-    where = [Response.answered_at >= start, Response.answered_at < end]
-    if scope.survey is not None:
-        where.append(Response.survey_id == scope.survey.id)
-    else:
-        where.append(Response.survey_id.in_(select(Survey.id).where(Survey.kind == scope.kind)))
-    return where
+def _counts_scope(scope: Scope, start: datetime, end: datetime) -> counts.Scope:
+    survey_id = scope.survey.id if scope.survey is not None else None
+    return counts.Scope(scope.kind, start, end, survey_id)
 
 
 def _base(session: Session, scope: Scope) -> tuple[dict[str, int], dict[str, int]]:
     """Respondents and commenters per category in the range."""
-    stmt = (
-        select(
-            Response.category,
-            func.count(),
-            func.sum(case((_has_comment(), 1), else_=0)),
-        )
-        .where(*_in_scope(scope, scope.start, scope.end))
-        .group_by(Response.category)
-    )
-    respondents, commenters = {}, {}
-    for category, count, commented in session.execute(stmt):
-        respondents[category] = int(count)
-        commenters[category] = int(commented or 0)
+    where = _counts_scope(scope, scope.start, scope.end)
+    answers, commented = counts.totals_and_commented(session, where)
+    respondents = answers.categories
+    commenters = dict.fromkeys(respondents, 0)
+    for score, count in commented.items():
+        commenters[categorize(scope.kind, score)] += count
     return respondents, commenters
 
 
 def _tagged(session: Session, scope: Scope) -> dict[str, dict[str, Any]]:
     """Per theme: mentions per category, per sentiment label, and the mixed ones."""
-    stmt = (
-        select(
-            ResponseTheme.theme,
-            Response.category,
-            Response.sentiment_label,
-            Response.sentiment_mixed,
-            func.count(),
-        )
-        .join(Response, Response.id == ResponseTheme.response_id)
-        .where(*_in_scope(scope, scope.start, scope.end))
-        .group_by(
-            ResponseTheme.theme,
-            Response.category,
-            Response.sentiment_label,
-            Response.sentiment_mixed,
-        )
-    )
     themes: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"categories": defaultdict(int), "sentiment": defaultdict(int), "mixed": 0}
     )
-    for theme, category, label, mixed, count in session.execute(stmt):
+    where = _counts_scope(scope, scope.start, scope.end)
+    for theme, score, label, mixed, count in counts.theme_mentions(session, where):
         entry = themes[theme]
-        entry["categories"][category] += count
+        entry["categories"][categorize(scope.kind, score)] += count
         entry["sentiment"][label or "not_analysed"] += count
         if mixed:
             entry["mixed"] += count
@@ -288,20 +269,9 @@ def _tagged(session: Session, scope: Scope) -> dict[str, dict[str, Any]]:
 
 
 def _previous(session: Session, scope: Scope) -> tuple[dict[str, int], int]:
-    """Mentions per theme and the comments in the previous period, in one query: the themes'
-    rows, and one row with a NULL theme carrying the comment count."""
-    where = _in_scope(scope, scope.previous_start, scope.start)
-    per_theme = (
-        select(ResponseTheme.theme, func.count())
-        .join(Response, Response.id == ResponseTheme.response_id)
-        .where(*where)
-        .group_by(ResponseTheme.theme)
-    )
-    total = select(cast(null(), String(40)), func.count()).where(*where, _has_comment())
-    mentions, comments = {}, 0
-    for theme, count in session.execute(per_theme.union_all(total)):
-        if theme is None:
-            comments = int(count)
-        else:
-            mentions[theme] = int(count)
-    return mentions, comments
+    """Mentions per theme and the comments in the previous period."""
+    where = _counts_scope(scope, scope.previous_start, scope.start)
+    mentions: dict[str, int] = defaultdict(int)
+    for theme, _score, _label, _mixed, count in counts.theme_mentions(session, where):
+        mentions[theme] += count
+    return dict(mentions), sum(counts.commented(session, where).values())

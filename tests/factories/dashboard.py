@@ -1,12 +1,13 @@
 """Answers placed on given days with given slice values, for the dashboard's tests."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import update
 
 from surveys.answers.recording import record_answer
 from surveys.models import Invitation, Response
 from surveys.models.catalog import Survey
+from surveys.models.rollups import mark_stale
 from tests.factories.surveys import make_invitation
 
 
@@ -38,6 +39,8 @@ def place(
         .where(Invitation.id == invitation.id)
         .values(sent_at=sent or when, handled_by=agent, status="answered")
     )
+    # Placed past the pipeline: its rollup cells are marked as the pipeline would.
+    mark_stale(session, [(survey.id, _day(when)), (survey.id, _day(sent or when))])
     return response_id
 
 
@@ -47,3 +50,8 @@ def unanswered(session, settings, survey: Survey, sent: datetime) -> None:
     session.execute(
         update(Invitation).where(Invitation.id == invitation.id).values(sent_at=sent, status="sent")
     )
+    mark_stale(session, [(survey.id, _day(sent))])
+
+
+def _day(moment: datetime):
+    return moment.astimezone(UTC).date()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from surveys.kernel.settings import Settings
 from surveys.models import Response, ResponseTheme, Survey
+from surveys.models.rollups import mark_stale
 from tests.factories.surveys import make_invitation, make_survey
 
 DAY = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -40,4 +41,6 @@ def make_response(
     response.themes = [ResponseTheme(theme=theme) for theme in themes]
     session.add(response)
     session.flush()
+    # Written past the pipeline: its rollup cell is marked as the pipeline would.
+    mark_stale(session, [(survey.id, response.answered_at.astimezone(UTC).date())])
     return response
