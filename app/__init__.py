@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.customers import bp as customers_bp
     from app.extensions import csrf
     from app.insights import bp as insights_bp
     from app.rescue import bp as rescue_bp
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(insights_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(rescue_bp, url_prefix="/rescue")
+    app.register_blueprint(customers_bp, url_prefix="/customers")
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -91,8 +91,8 @@ def explorer_page() -> tuple[str, int] | str:
         return render_template("insights/explorer.html", responses=None, **context), 400
     try:
         stmt = explorer.filtered_responses(db.session, filters)
-    except NotFoundError:
-        context["errors"] = {"survey": "no such survey"}
+    except NotFoundError as exc:
+        context["errors"] = dict(exc.fields) or {"survey": "no such survey"}
         return render_template("insights/explorer.html", responses=None, **context), 404
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-total // PAGE_SIZE))

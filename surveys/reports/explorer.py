@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from surveys.catalog import definitions as catalog
 from surveys.catalog.scoring import SCALES
-from surveys.kernel.errors import ValidationError
+from surveys.customers.records import MAX_EXTERNAL_ID_LENGTH
+from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.kernel.stages import STAGES
 from surveys.models import KINDS, Customer, RescueTask, Response, ResponseTheme, Survey
 from surveys.reports import search
@@ -38,7 +39,8 @@ class ExplorerFilters:
     """A filter set; ``None`` (or empty ``attributes``) leaves that dimension open.
 
     ``answered_from`` is inclusive, ``answered_to`` exclusive (a ``to`` date is its whole day).
-    ``attributes`` are customer attributes matched on their text ("true", "42", "pro").
+    ``attributes`` are customer attributes matched on their text ("true", "42", "pro");
+    ``customer`` is one customer's external id (as the API names customers).
     """
 
     answered_from: datetime | None = None
@@ -55,6 +57,7 @@ class ExplorerFilters:
     stage: str | None = None
     channel: str | None = None
     language: str | None = None
+    customer: str | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
     rescue: str | None = None
     q: str | None = None
@@ -93,6 +96,7 @@ def parse_filters(args: Mapping[str, str]) -> ExplorerFilters:
         "stage": read("stage", lambda v: _one_of(v, STAGES)),
         "channel": read("channel", lambda v: _short(v, 16)),
         "language": read("language", lambda v: _short(v.lower(), 8)),
+        "customer": read("customer", lambda v: _short(v, MAX_EXTERNAL_ID_LENGTH)),
         "rescue": read("rescue", lambda v: _one_of(v, RESCUE_FILTERS)),
         "q": read("q", lambda v: _short(v, MAX_TEXT)),
         "sort": read("sort", lambda v: _one_of(v, SORTS)) or "newest",
@@ -123,11 +127,14 @@ def filtered_responses(session: Session, filters: ExplorerFilters) -> Select:
     """``select(Response)`` with every filter applied, in the filters' sort order (id breaks
     ties), themes loaded per batch. Run it as it is, page it, or add columns to it.
 
-    :raises NotFoundError: ``survey`` names no survey (a wrong id is noticed, not an empty list).
+    :raises NotFoundError: ``survey`` names no survey, or ``customer`` no customer (a wrong id
+        is noticed, not an empty list); ``fields`` names which.
     """
     stmt = select(Response).options(selectinload(Response.themes))
     if filters.survey is not None:
         stmt = stmt.where(Response.survey_id == catalog.get_survey(session, filters.survey).id)
+    if filters.customer is not None:
+        stmt = stmt.where(Response.customer_id == _customer_id(session, filters.customer))
     if filters.kind is not None:
         stmt = stmt.where(
             Response.survey_id.in_(select(Survey.id).where(Survey.kind == filters.kind))
@@ -178,6 +185,14 @@ _ORDER = {
     "score_asc": (Response.score.asc(), Response.answered_at.desc(), Response.id.desc()),
     "score_desc": (Response.score.desc(), Response.answered_at.desc(), Response.id.desc()),
 }
+
+
+def _customer_id(session: Session, external_id: str) -> int:
+    found = session.scalar(select(Customer.id).where(Customer.external_id == external_id))
+    if found is None:
+        message = f"No customer {external_id!r}."
+        raise NotFoundError(message, fields={"customer": "no such customer"})
+    return found
 
 
 def _sentiment_where(sentiment: str) -> Any:

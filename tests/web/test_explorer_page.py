@@ -105,7 +105,9 @@ def test_pages_and_sorts(client, staff, session, settings):
     assert client.get("/insights/responses?page=3").status_code == 404
 
 
-def test_rescue_task_and_timeline_links_for_roles_that_open_tasks(client, staff, session, settings):
+def test_rescue_task_links_for_roles_that_open_tasks_and_the_customer_page_for_all(
+    client, staff, session, settings
+):
     response = make_response(session, settings, score=1, category="detractor")
     task = RescueTask(
         response_id=response.id,
@@ -119,10 +121,11 @@ def test_rescue_task_and_timeline_links_for_roles_that_open_tasks(client, staff,
 
     agent_body = sign_in(client, "agent").get("/insights/responses").get_data(as_text=True)
     assert f'href="/rescue/{task.id}"' in agent_body
-    assert f'href="/rescue/{task.id}#timeline-title"' in agent_body
+    assert f'href="/customers/{response.customer_id}#timeline-title"' in agent_body
     client.post("/logout")
     analyst_body = sign_in(client, "analyst").get("/insights/responses").get_data(as_text=True)
     assert f"/rescue/{task.id}" not in analyst_body
+    assert f'href="/customers/{response.customer_id}"' in analyst_body  # the name, every role
     assert "Has a rescue task" in analyst_body
 
 
