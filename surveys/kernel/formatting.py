@@ -16,9 +16,9 @@ FORMAT_LOCALES = ("en", "fi", "sv")
 DEFAULT_FORMAT_LOCALE = "en"
 # How each format is named on the account page, in its own language.
 FORMAT_LOCALE_NAMES = {
-    "en": "English (1 Dec 2026, 14:05 · 1,234.5)",
-    "fi": "Suomi (1.12.2026 klo 14.05 · 1 234,5)",
-    "sv": "Svenska (1 dec. 2026 14:05 · 1 234,5)",
+    "en": "English · 1 Dec 2026 · 1,234.5",
+    "fi": "Suomi · 1.12.2026 · 1 234,5",
+    "sv": "Svenska · 1 dec. 2026 · 1 234,5",
 }
 NONE = "–"
 
