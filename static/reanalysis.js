@@ -7,6 +7,8 @@
   if (!box) return;
   var url = box.getAttribute("data-reanalysis-status");
   var bar = document.getElementById("reanalysis-bar");
+  // The staff member's number format (en, fi, sv), as the page wrote it.
+  var locale = box.getAttribute("data-format-locale") || "en";
 
   function show(name, value) {
     var el = box.querySelector('[data-field="' + name + '"]');
@@ -28,7 +30,7 @@
         show("total", run.total);
         show("done", run.done);
         show("retagged", run.retagged);
-        show("rate", Math.round(run.rate).toLocaleString("en"));
+        show("rate", Math.round(run.rate).toLocaleString(locale));
         show("summary", "Re-tagging: " + run.done + " of " + run.total + " responses.");
         if (run.finished) {
           window.location.reload();

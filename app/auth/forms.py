@@ -8,10 +8,11 @@ refused control characters.
 """
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from surveys.kernel.addresses import MAX_EMAIL_LENGTH
+from surveys.kernel.formatting import FORMAT_LOCALE_NAMES
 from surveys.staff.accounts import MAX_PASSWORD_LENGTH
 
 
@@ -32,6 +33,19 @@ class LoginForm(FlaskForm):
 
 
 class AccountForm(FlaskForm):
-    """The signed-in staff member's own settings; only the weekly digest for now."""
+    """The signed-in staff member's own settings: the weekly digest and the date and number
+    format (the service checks the format again)."""
 
     digest_opt_in = BooleanField("Send me the weekly digest email (Mondays)")
+    format_locale = SelectField(
+        "Dates and numbers",
+        choices=list(FORMAT_LOCALE_NAMES.items()),
+        default="en",
+        description="How dates, times and figures are written on your pages and in your digest "
+        "(times stay UTC). The words stay English.",
+        validate_choice=False,  # an unknown value gets the message below, not WTForms' own
+    )
+
+    def validate_format_locale(self, field: SelectField) -> None:
+        if field.data not in FORMAT_LOCALE_NAMES:
+            raise ValidationError("Choose English, Finnish or Swedish format.")

@@ -18,12 +18,14 @@ from app.auth import bp
 from app.auth.decorators import role_required
 from app.auth.forms import AccountForm, LoginForm
 from app.extensions import db, limiter, login_manager
+from surveys.kernel import clock
 from surveys.models import StaffUser
 from surveys.staff.accounts import (
     authenticate,
     normalize_email,
     record_sign_in,
     set_digest_opt_in,
+    set_format_locale,
 )
 from surveys.staff.sessions import end_session, find_signed_in, start_session
 
@@ -151,20 +153,27 @@ def logout() -> WerkzeugResponse:
 @bp.route("/account", methods=["GET", "POST"])
 @role_required()
 def account() -> str | WerkzeugResponse:
-    """The signed-in staff member's own account: who they are, and the weekly digest opt-in.
+    """The signed-in staff member's own account: who they are, the weekly digest opt-in and the
+    format their dates and numbers are written in.
 
     Only ever the current user's row (no id in the URL), so no one changes another's settings.
+    An unknown format is a 400 with the form again, and nothing is saved.
     """
     # On POST only what was posted counts: an unticked box sends nothing, which means "off"
-    # (pre-filled from the row, an empty post would keep it on).
-    form = AccountForm(obj=current_user) if request.method == "GET" else AccountForm()
+    # (pre-filled from the row, an empty post would keep it on). A post without a format
+    # keeps the one set.
+    if request.method == "GET":
+        form = AccountForm(obj=current_user)
+    else:
+        form = AccountForm(format_locale=current_user.format_locale)
     if form.validate_on_submit():
+        set_format_locale(db.session, current_user, form.format_locale.data)
         set_digest_opt_in(db.session, current_user, form.digest_opt_in.data)
         db.session.commit()
         if form.digest_opt_in.data:
-            flash("You will get the weekly digest on Mondays.", "success")
+            flash("Saved. You will get the weekly digest on Mondays.", "success")
         else:
-            flash("You will not get the weekly digest.", "success")
+            flash("Saved. You will not get the weekly digest.", "success")
         return redirect(url_for("auth.account"))
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/account.html", form=form), status
+    return render_template("auth/account.html", form=form, now=clock.now()), status

@@ -8,15 +8,14 @@ drawn on the server (``chart``): no script, and its numbers are repeated in a ta
 
 import math
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import format_date, format_decimal
 
 from app.api.report_schemas import DashboardQuery, dashboard_query
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.formatting import number, signed
 from app.insights import bp
 from surveys.catalog import scoring
 from surveys.kernel import clock
@@ -87,23 +86,15 @@ def chart(kind: str, points: list[dict[str, Any]], *, width: int, dates: int, co
 
 
 def _tick(kind: str, value: float) -> str:
-    if kind == "ces":
-        return format_decimal(value, "0.0")
-    return format_decimal(value, "+0;-0") if kind == "nps" and value else format_decimal(value, "0")
+    return figure(value, kind, 1 if kind == "ces" else 0)
 
 
-def number(value: float | None, kind: str = "", digits: int = 1) -> str:
-    """A figure as staff read it: NPS signed, one decimal; "–" for none."""
-    if value is None:
-        return "–"
-    pattern = "0." + "0" * digits if digits else "0"
+def figure(value: float | None, kind: str = "", digits: int = 1) -> str:
+    """A figure as staff read it, in their format (``app.formatting``): NPS signed, one
+    decimal; "–" for none."""
     if kind == "nps":
-        pattern = f"+{pattern};-{pattern}"
-    return format_decimal(value, pattern)
-
-
-def day(iso: str, long: bool = False) -> str:
-    return format_date(date.fromisoformat(iso), "d MMM yyyy" if long else "d MMM")
+        return signed(value, digits)
+    return number(value, digits)
 
 
 def _link(query: DashboardQuery, **changes: Any) -> str:
@@ -129,8 +120,7 @@ def dashboard_page() -> tuple[str, int]:
         "attributes": segments.segment_names(db.session),
         "kind_labels": KIND_LABELS,
         "nav_current": "dashboard",
-        "number": number,
-        "day": day,
+        "figure": figure,
         "args": request.args,
     }
     try:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from app.formatting import moment
 from app.insights.routes import humanize
 from app.rescue.forms import OUTCOME_LABELS, STAGE_LABELS, STATUS_LABELS
 from surveys.models import RescueTaskEvent
@@ -24,7 +25,7 @@ def history_text(event: RescueTaskEvent) -> str:
         case "created":
             due_at = _moment(d.get("due_at"))
             return f"Opened, {d.get('priority', 'normal')} priority" + (
-                f", due {due_at:%d %b %Y %H:%M} UTC" if due_at else ""
+                f", due {moment(due_at)} UTC" if due_at else ""
             )
         case "assigned":
             text = f"Assigned to {d.get('to')}"
@@ -49,7 +50,7 @@ def history_text(event: RescueTaskEvent) -> str:
         case "resurvey":
             when = _moment(d.get("scheduled_for"))
             if d.get("status") == "scheduled" and when:
-                return f"Re-survey scheduled for {when:%d %b %Y %H:%M} UTC"
+                return f"Re-survey scheduled for {moment(when)} UTC"
             return f"Re-survey {d.get('status', '')}: {d.get('reason') or 'no reason given'}"
         case "priority":
             text = f"Priority {d.get('from')} → {d.get('to')}"

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.formatting import staff_locale
 from app.rescue import bp
 from app.rescue.display import template_helpers
 from app.rescue.forms import (
@@ -277,7 +278,7 @@ def render_task(
         task=task,
         forms=blank | (forms or {}),
         error=error,
-        timeline=customer_timeline(db.session, task.customer),
+        timeline=customer_timeline(db.session, task.customer, locale=staff_locale()),
         overdue=task.is_overdue(clock.now()),
     )
     return (page, status) if status != 200 else page

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from surveys.kernel.formatting import format_moment
 from surveys.models import (
     Customer,
     Event,
@@ -49,13 +50,14 @@ class TimelineEntry:
 
 
 def customer_timeline(
-    session: Session, customer: Customer, *, limit: int = DEFAULT_LIMIT
+    session: Session, customer: Customer, *, limit: int = DEFAULT_LIMIT, locale: str = "en"
 ) -> list[TimelineEntry]:
     """Every event, invitation, answer, rescue task and stage change of ``customer``, newest
-    first; read-only. At most ``limit`` entries of each kind (the newest)."""
+    first; read-only. At most ``limit`` entries of each kind (the newest); the times in the
+    details are written in the reader's format ``locale`` (``surveys.kernel.formatting``)."""
     entries = [
         *_events(session, customer.id, limit),
-        *_invitations(session, customer.id, limit),
+        *_invitations(session, customer.id, limit, locale),
         *_responses(session, customer.id, limit),
         *_tasks(session, customer.id, limit),
         *_stage_changes(session, customer.id, limit),
@@ -100,7 +102,9 @@ def describe_properties(properties: dict[str, Any] | None) -> str | None:
     return " · ".join(parts)
 
 
-def _invitations(session: Session, customer_id: int, limit: int) -> list[TimelineEntry]:
+def _invitations(
+    session: Session, customer_id: int, limit: int, locale: str
+) -> list[TimelineEntry]:
     invitations = session.scalars(
         select(Invitation)
         .where(Invitation.customer_id == customer_id)
@@ -111,9 +115,9 @@ def _invitations(session: Session, customer_id: int, limit: int) -> list[Timelin
     for inv in invitations:
         detail = [f"by {inv.channel}"]
         if inv.sent_at is not None:
-            detail.append(f"sent {inv.sent_at:%d %b %Y %H:%M} UTC")
+            detail.append(f"sent {format_moment(inv.sent_at, locale)} UTC")
         elif inv.scheduled_for is not None and inv.status == "scheduled":
-            detail.append(f"scheduled for {inv.scheduled_for:%d %b %Y %H:%M} UTC")
+            detail.append(f"scheduled for {format_moment(inv.scheduled_for, locale)} UTC")
         if inv.reminded_at is not None:
             detail.append("reminded")
         if inv.reason:

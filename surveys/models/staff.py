@@ -23,6 +23,8 @@ class StaffUser(Base):
     last_login_at: Mapped[datetime | None]
     # The weekly digest email (surveys/reports/digest.py) goes only to those who asked for it.
     digest_opt_in: Mapped[bool] = mapped_column(default=False)
+    # How dates and figures are written on their pages and digest (surveys/kernel/formatting.py).
+    format_locale: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     # Flask-Login's protocol, written out so the domain does not import Flask-Login.
     @property

@@ -1,7 +1,8 @@
 """The weekly digest email: the week's figures (``digest.compose_digest``) to every active staff
 member who opted in, once per member and week.
 
-Rendered with the staff email environment (English, HTML autoescaped) and queued in the outbox
+Rendered with the staff email environment (English, HTML autoescaped; dates and figures in the
+member's own format, ``StaffUser.format_locale``) and queued in the outbox
 like the rescue notices, each with its ``deliver_email`` registered for after the caller's
 commit. The once-per-week guarantee is a ``weekly_digests`` row unique on (staff member, week
 start), inserted before the email in the same transaction: a second run of the beat, or two at
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from surveys.kernel import formatting
 from surveys.kernel.db import insert_ignore
 from surveys.kernel.settings import Settings
 from surveys.mail.outbox import deliver_after_commit
@@ -24,7 +26,7 @@ from surveys.reports.digest import Digest, compose_digest
 KIND = "weekly_digest"
 # Roles that may open rescue tasks, so their digest links each task (analysts' lists the work).
 RESCUE_ROLES = ("admin", "agent")
-UNITS = {"nps": "", "csat": " %", "ces": ""}
+UNITS = {"nps": "", "csat": "\u00a0%", "ces": ""}
 LABELS = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
 
 
@@ -60,14 +62,19 @@ def send_weekly_digests(session: Session, settings: Settings, moment: datetime) 
 def digest_context(digest: Digest, user: StaffUser, settings: Settings) -> dict:
     """What the digest templates show ``user``: figures rounded for reading, links absolute."""
     base = settings.base_url
-    period = f"{digest.start:%d %b} – {digest.end - timedelta(days=1):%d %b %Y}"
+    locale = formatting.known_locale(user.format_locale)
+    last_day = digest.end - timedelta(days=1)
+    period = (
+        f"{formatting.format_day(digest.start, locale, year=False)} – "
+        f"{formatting.format_day(last_day, locale)}"
+    )
     with_links = user.role in RESCUE_ROLES
     return {
         "period": period,
         "overview_url": f"{base}/",
         "dashboard_url": f"{base}/insights/dashboard",
         "queue_url": f"{base}/rescue/" if with_links else None,
-        "surveys": [_survey_line(week, base) for week in digest.surveys],
+        "surveys": [_survey_line(week, base, locale) for week in digest.surveys],
         "comments": digest.comments,
         "rising": [
             {
@@ -85,7 +92,7 @@ def digest_context(digest: Digest, user: StaffUser, settings: Settings) -> dict:
                 "id": task.id,
                 "url": f"{base}/rescue/{task.id}" if with_links else None,
                 "priority": task.priority,
-                "due_at": task.due_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "due_at": formatting.format_moment(task.due_at, locale) + " UTC",
                 "customer": task.customer,
                 "survey": task.survey,
                 "overdue": task.overdue,
@@ -119,21 +126,23 @@ def queue_digest_email(
     return outbox
 
 
-def _survey_line(week, base: str) -> dict:
+def _survey_line(week, base: str, locale: str) -> dict:
     current = figures.rounded(week.current.as_dict())
     change = figures.rounded(week.change.as_dict())
     unit = UNITS[week.kind]
     if current["value"] is None:
         figure = "no answers"
     else:
-        figure = f"{LABELS[week.kind]} {_number(current['value'])}{unit}"
+        value = formatting.format_number(current["value"], locale, 1)
+        figure = f"{LABELS[week.kind]} {value}{unit}"
         if current["margin"] is not None:
-            figure += f" ± {_number(current['margin'])}"
+            figure += f" ± {formatting.format_number(current['margin'], locale, 1)}"
     if change["difference"] is None:
         trend = "no change to compare"
     else:
         marker = "significant" if change["significant"] else "not significant"
-        trend = f"{_signed(change['difference'])} vs the week before ({marker})"
+        difference = formatting.format_signed(change["difference"], locale, 1)
+        trend = f"{difference} vs the week before ({marker})"
     return {
         "name": week.name,
         "figure": figure,
@@ -143,11 +152,3 @@ def _survey_line(week, base: str) -> dict:
         "significant": bool(change["significant"]),
         "url": f"{base}/insights/dashboard?survey={week.survey_id}",
     }
-
-
-def _number(value: float) -> str:
-    return f"{value:.1f}".replace("-", "−")
-
-
-def _signed(value: float) -> str:
-    return ("+" if value > 0 else "") + _number(value)

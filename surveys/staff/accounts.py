@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from surveys.kernel import clock
 from surveys.kernel.addresses import email_address
 from surveys.kernel.errors import ConflictError, ValidationError
+from surveys.kernel.formatting import FORMAT_LOCALES
 from surveys.models import ROLES, RescueTask, StaffUser
 from surveys.staff.sessions import end_all_sessions
 
@@ -262,4 +263,18 @@ def set_digest_opt_in(session: Session, user: StaffUser, opted_in: bool) -> None
     """Whether ``user`` gets the weekly digest email (their own choice, on their account page).
     Flushes; the caller commits."""
     user.digest_opt_in = bool(opted_in)
+    session.flush()
+
+
+def set_format_locale(session: Session, user: StaffUser, locale: str) -> None:
+    """How dates and figures are written for ``user`` ("en", "fi" or "sv"; their own choice).
+    Flushes; the caller commits.
+
+    :raises ValidationError: for any other value; nothing changes.
+    """
+    if locale not in FORMAT_LOCALES:
+        raise ValidationError(
+            "Choose English, Finnish or Swedish format.", fields={"format_locale": "unknown"}
+        )
+    user.format_locale = locale
     session.flush()

@@ -147,3 +147,27 @@ def test_only_active_staff_who_opted_in_get_the_digest_once_a_week(session, sett
 
     next_week = MONDAY + timedelta(days=7)
     assert len(send_weekly_digests(session, settings, next_week)) == 2
+
+
+def test_each_member_reads_the_digest_in_their_own_date_and_number_format(session, settings):
+    survey = make_survey(session, "csat", name="Support CSAT")
+    make_staff(session, "agent", email="fi@example.com", digest_opt_in=True, format_locale="fi")
+    make_staff(session, "agent", email="en@example.com", digest_opt_in=True)
+    session.commit()
+    answers_at(session, settings, survey, LAST_WEEK, [5] * 20 + [2] * 10)  # CSAT 66.7 %
+    at(LAST_WEEK)
+    make_task(session, settings, due_at=utc(2026, 12, 1, 14, 5), name="Myöhässä Oy")
+    session.commit()
+
+    at(MONDAY)
+    send_weekly_digests(session, settings, MONDAY)
+    session.commit()
+
+    finnish, english = digests(session)
+    assert finnish.subject == "Kaiku weekly digest: 23.11. – 29.11.2026"
+    assert "Support CSAT: CSAT 66,7\u00a0% ± " in finnish.text_body
+    assert "due 1.12.2026 klo 14.05 UTC" in finnish.text_body
+    assert "RESCUE WORK" in finnish.text_body  # the words stay English
+    assert english.subject == "Kaiku weekly digest: 23 Nov – 29 Nov 2026"
+    assert "Support CSAT: CSAT 66.7\u00a0% ± " in english.text_body
+    assert "due 1 Dec 2026, 14:05 UTC" in english.text_body

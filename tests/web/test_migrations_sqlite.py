@@ -89,3 +89,27 @@ def test_a_database_made_by_the_migrations_holds_the_default_themes_and_tags_wit
         assert extract_themes("Kuukausihinta nousi.", "fi", taxonomy) == ["price"]
         downgrade(directory=str(MIGRATIONS), revision="e7a2c5d9f418")
         assert "themes" not in sa.inspect(db.engine).get_table_names()
+
+
+def test_the_format_locale_migration_gives_existing_staff_english_and_goes_back(tmp_path):
+    app = app_on(f"sqlite:///{tmp_path / 'format.db'}")
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="b5d8e2f4a617")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO staff_users (email, password_hash, role, active, created_at)"
+                " VALUES ('ann@example.com', 'x', 'analyst', true, '2026-01-01 00:00:00')"
+            )
+        )
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS), revision="f3a8c1d6e2b9")
+        locale = db.session.execute(sa.text("SELECT format_locale FROM staff_users")).scalar()
+        assert locale == "en"
+
+        downgrade(directory=str(MIGRATIONS), revision="b5d8e2f4a617")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("staff_users")}
+        assert "format_locale" not in columns and "digest_opt_in" in columns
+        assert db.session.execute(sa.text("SELECT email FROM staff_users")).scalar() == (
+            "ann@example.com"
+        )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app import create_app
 from config import TestConfig
 from surveys.kernel import clock
+from surveys.kernel.formatting import format_moment
 from surveys.models import (
     Event,
     Invitation,
@@ -505,7 +506,7 @@ def test_add_note_shows_author_and_time(agent_client, session, settings, agent):
     html = body_of(agent_client.get(f"/rescue/{task.id}"))
     notes = html.split('id="notes-title"')[1]
     assert "Left a voicemail." in notes and "Aino Agent" in notes
-    assert note.created_at.strftime("%d %b %Y, %H:%M") in notes
+    assert format_moment(note.created_at, "en") in notes
 
 
 def test_empty_note_is_refused(agent_client, session, settings):

@@ -64,7 +64,7 @@ def test_staff_list_shows_role_status_last_sign_in_and_open_tasks(admin_client, 
     row = body.split(f'data-staff-id="{agent.id}"')[1].split("</tr>")[0]
     assert "Aino Agent" in row and "agent@example.com" in row
     assert "Agent</span>" in row and "Active" in row
-    assert "2025-03-04 09:30 UTC" in row
+    assert "4 Mar 2025, 09:30 UTC" in row
     assert re.search(r'data-label="Open tasks">2<', row)
     inactive = body.split(f'data-staff-id="{analyst.id}"')[1].split("</tr>")[0]
     assert "Deactivated" in inactive and "Never" in inactive and "Reactivate" in inactive
