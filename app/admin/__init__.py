@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import imports, previews, reanalysis, rules, segments, staff, surveys  # noqa: E402,F401
+from app.admin import brand, imports, previews, reanalysis, rules, segments, staff, surveys  # noqa: E402,F401

@@ -7,6 +7,7 @@ hash) and sandboxes it, and is shown in a sandboxed iframe; so is the answer pag
 """
 
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
@@ -17,8 +18,9 @@ from app.auth.decorators import role_required
 from app.csp import framed_by_self, inline_style_policy
 from app.extensions import db
 from app.respond.routes import scale_ends
+from surveys.brand import BrandView, brand_for
 from surveys.catalog import definitions as catalog
-from surveys.catalog.scoring import SCALES
+from surveys.catalog.scoring import SCALES, categorize
 from surveys.delivery.emails import RenderedEmail, render_invitation
 from surveys.kernel.languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGES
 from surveys.models import Survey
@@ -27,8 +29,8 @@ PREVIEW_TOKEN = "preview"
 EMAIL_KINDS = ("invitation", "reminder")
 # An email's styles are inline by necessity: its policy lists their hashes (app/csp.py).
 EMAIL_CSP = (
-    "default-src 'none'; {style_src}; img-src data:; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'self'; sandbox"
+    "default-src 'none'; {style_src}; img-src data: {logo_origin}; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'; sandbox"
 )
 
 
@@ -43,7 +45,8 @@ def _email_kind() -> str:
 
 
 def preview_email(survey: Survey, lang: str, kind: str = "invitation") -> RenderedEmail:
-    """The survey's email as a customer of ``lang`` would get it, with a dummy link token."""
+    """The survey's email as a customer of ``lang`` would get it, with a dummy link token and
+    the survey's brand."""
     with force_locale(lang):
         # A sample customer, named as is typical in the language.
         customer = SimpleNamespace(name=gettext("Alex Example"), locale=lang)
@@ -54,6 +57,7 @@ def preview_email(survey: Survey, lang: str, kind: str = "invitation") -> Render
         PREVIEW_TOKEN,
         settings,
         reminder=kind == "reminder",
+        brand=brand_for(db.session, survey.id),
     )
 
 
@@ -82,7 +86,9 @@ def preview_email_html(survey_id: int) -> ResponseReturnValue:
     email = preview_email(survey, _lang(), _email_kind())
     headers = {
         "Content-Type": "text/html; charset=utf-8",
-        "Content-Security-Policy": EMAIL_CSP.format(style_src=inline_style_policy(email.html)),
+        "Content-Security-Policy": EMAIL_CSP.format(
+            style_src=inline_style_policy(email.html), logo_origin=_origin()
+        ),
         "X-Frame-Options": "SAMEORIGIN",
         "Cache-Control": "no-store",
     }
@@ -111,5 +117,39 @@ def preview_answer(survey_id: int) -> ResponseReturnValue:
             current=None,
             error=None,
             prompt=survey.comment_prompt(lang),
+            brand=brand_for(db.session, survey.id),
         )
     return page, 200, {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"}
+
+
+@bp.get("/surveys/<int:survey_id>/preview/thanks")
+@role_required("admin")
+@framed_by_self
+def preview_thanks(survey_id: int) -> ResponseReturnValue:
+    """The thank-you page after the best score (``?score=`` another), with the brand's message
+    for its category and its back link; a preview, nothing is recorded."""
+    survey = catalog.get_survey(db.session, survey_id)
+    lang = _lang()
+    scale = SCALES[survey.kind]
+    score = request.args.get("score", type=int)
+    score = score if score in scale.scores else scale.high
+    brand: BrandView = brand_for(db.session, survey.id)
+    with force_locale(lang):
+        page = render_template(
+            "admin/preview_thanks.html",
+            lang=lang,
+            token=PREVIEW_TOKEN,
+            response=SimpleNamespace(score=score, comment=None),
+            referral_state="none",
+            referral_url=None,
+            reward=None,
+            thanks_message=brand.thanks_message(categorize(survey.kind, score), lang),
+            brand=brand,
+        )
+    return page, 200, {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store"}
+
+
+def _origin() -> str:
+    """The scheme and host of BASE_URL: where an email's logo is fetched from."""
+    parts = urlsplit(current_app.extensions["kaiku_settings"].base_url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__)
 
-from app.respond import referral_link, routes, unsubscribe  # noqa: E402,F401
+from app.respond import brand, referral_link, routes, unsubscribe  # noqa: E402,F401

@@ -17,6 +17,7 @@ from app.respond import bp
 from app.respond.forms import CommentForm, ScoreForm
 from app.respond.guessing import count_failed_lookup
 from surveys.answers.recording import add_comment, record_answer, response_for
+from surveys.brand import brand_for
 from surveys.catalog.scoring import SCALES, categorize, parse_score
 from surveys.delivery.invitations import find_invitation
 from surveys.kernel.errors import (
@@ -41,8 +42,10 @@ def _invitation(token: str) -> Invitation:
     except InvitationExpiredError:
         closed = find_invitation(db.session, token, allow_expired=True)
         g.lang = served_language(closed.customer.locale)
+        g.brand = brand_for(db.session, closed.survey_id)
         raise
     g.lang = served_language(invitation.customer.locale)
+    g.brand = brand_for(db.session, invitation.survey_id)  # app/respond/brand.py
     return invitation
 
 
@@ -189,10 +192,12 @@ def thanks(token: str) -> ResponseReturnValue:
         return redirect(url_for("respond.question", token=token), 303)
     state, referral = _referral_state(response)
     settings = current_app.extensions["kaiku_settings"]
+    category = categorize(response.survey.kind, response.score)
     return render_page(
         "respond/thanks.html",
         token=token,
         response=response,
+        thanks_message=g.brand.thanks_message(category, _lang()),
         referral_state=state,
         referral_url=referral_url(settings, referral) if referral else None,
         reward=referral.programme.reward if referral else None,

@@ -64,6 +64,7 @@ def dispatch_due(
     result = Dispatched(claimed=len(claimed))
     emails: list[OutboxEmail] = []
     going_out: list[Invitation] = []
+    brands: dict = {}  # each survey's brand, read once per run
     for invitation in claimed:
         if not invitation.survey.active:
             result.claimed -= 1  # paused since the claim: it waits like the others
@@ -93,7 +94,7 @@ def dispatch_due(
         try:
             if token is None:
                 raise ValidationError("This invitation has no link token.")
-            emails.append(outbox_email(invitation, token, settings))
+            emails.append(outbox_email(invitation, token, settings, brands=brands))
         except ValidationError as exc:
             _skip(invitation, f"skipped: {exc.message.rstrip('.').lower()}")
             result.skipped += 1
@@ -156,13 +157,14 @@ def remind_due(
     if not candidates:
         return [], None
     emails = []
+    brands: dict = {}
     for invitation in candidates:
         decision = _decide_at_send(session, invitation, now, settings)
         token = invitation_token(invitation, settings)
         if not decision.send or token is None:
             continue
         try:
-            emails.append(outbox_email(invitation, token, settings, kind="reminder"))
+            emails.append(outbox_email(invitation, token, settings, kind="reminder", brands=brands))
         except ValidationError:
             continue
         invitation.reminded_at = now

@@ -5,8 +5,9 @@ The templates live in the repo's ``templates/email/``, rendered with ``surveys.m
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from surveys.brand import BrandView, brand_for, from_header
 from surveys.catalog.scoring import SCALES
 from surveys.delivery.invitations import NewInvitation, answer_url
 from surveys.kernel.errors import ConflictError, ValidationError
@@ -30,14 +31,21 @@ def unsubscribe_url(settings: Settings, token: str) -> str:
 
 
 def render_invitation(
-    invitation: Invitation, token: str, settings: Settings, *, reminder: bool = False
+    invitation: Invitation,
+    token: str,
+    settings: Settings,
+    *,
+    reminder: bool = False,
+    brand: BrandView | None = None,
 ) -> RenderedEmail:
     """Subject, plain text and HTML of the invitation, in the language the customer's locale is
     served in (surveys.kernel.languages), its words from that language's catalog.
 
     One link per score of the survey's scale, each ``answer_url(settings, token, score)``.
-    With ``reminder``, the same email with the reminder's subject and opening words.
+    With ``reminder``, the same email with the reminder's subject and opening words. ``brand``
+    (surveys.brand) puts the company's name, logo and postal address in it; none: Kaiku's.
     """
+    brand = brand or BrandView()
     customer, survey = invitation.customer, invitation.survey
     lang = served_language(customer.locale)
     _ = translations(lang).gettext
@@ -66,6 +74,7 @@ def render_invitation(
         "low_label": low_label,
         "high_label": high_label,
         "unsubscribe_url": unsubscribe_url(settings, token),
+        **brand.email_context(settings),
     }
     templates = email_env(lang)
     return RenderedEmail(
@@ -111,29 +120,46 @@ def _check_can_email(invitation: Invitation) -> None:
 
 
 def outbox_email(
-    invitation: Invitation, token: str, settings: Settings, *, kind: str = "invitation"
+    invitation: Invitation,
+    token: str,
+    settings: Settings,
+    *,
+    kind: str = "invitation",
+    brands: dict[int, BrandView] | None = None,
 ) -> OutboxEmail:
     """The outbox row (not yet added to a session) of the invitation or reminder email: the
     rendered message, the RFC 8058 unsubscribe headers, a fresh Message-ID. The dispatcher
     builds many and flushes them at once; the callers above check eligibility first.
 
+    The survey's brand (surveys.brand) gives the From, the Reply-To and what the email shows;
+    a caller building many passes ``brands``, a dict it keeps, to read each survey's once.
+
     :raises ValidationError: the customer's email address is missing or not valid.
     """
     to_address = valid_address(invitation.customer.email)
-    rendered = render_invitation(invitation, token, settings, reminder=kind == "reminder")
+    brands = {} if brands is None else brands
+    if invitation.survey_id not in brands:
+        brands[invitation.survey_id] = brand_for(object_session(invitation), invitation.survey_id)
+    brand = brands[invitation.survey_id]
+    rendered = render_invitation(
+        invitation, token, settings, reminder=kind == "reminder", brand=brand
+    )
+    headers = {
+        # RFC 8058 one-click unsubscribe, which large mailbox providers expect.
+        "List-Unsubscribe": f"<{unsubscribe_url(settings, token)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    if brand.reply_to:
+        headers["Reply-To"] = brand.reply_to
     outbox = OutboxEmail(
         kind=kind,
         invitation_id=invitation.id,
         to_address=to_address,
-        from_address=settings.mail_from,
+        from_address=from_header(brand, settings),
         subject=rendered.subject,
         text_body=rendered.text,
         html_body=rendered.html,
-        headers={
-            # RFC 8058 one-click unsubscribe, which large mailbox providers expect.
-            "List-Unsubscribe": f"<{unsubscribe_url(settings, token)}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=headers,
         message_id=new_message_id(settings),
         status="queued",
     )

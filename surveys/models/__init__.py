@@ -1,6 +1,7 @@
 """Every model, importable from one place (Alembic and the services need them all loaded)."""
 
 from surveys.models.base import Base, UTCDateTime
+from surveys.models.brand import Brand
 from surveys.models.catalog import KINDS, Survey
 from surveys.models.customers import STAGES, Customer, StageChange
 from surveys.models.events import CHANNELS, FILTER_OPS, Event, TriggerRule
@@ -42,6 +43,7 @@ __all__ = [
     "AnswerRollup",
     "ApiKey",
     "Base",
+    "Brand",
     "Customer",
     "CustomerImport",
     "DeliveryRollup",

@@ -14,6 +14,7 @@ from email.utils import formataddr
 
 from sqlalchemy.orm import Session
 
+from surveys.brand import BrandView, brand_for, from_header
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.languages import DEFAULT_LANGUAGE, served_language
 from surveys.kernel.settings import Settings
@@ -40,6 +41,7 @@ def queue_follow_up_email(
     settings: Settings,
 ) -> OutboxEmail:
     """The agent's follow-up to the task's customer, into the outbox; Reply-To is the agent.
+    It comes from the brand's sender of the answer's survey and shows its logo and footer.
 
     ``subject`` and ``body`` must be checked already (one line; non-empty). Flushes.
 
@@ -48,7 +50,9 @@ def queue_follow_up_email(
     customer = task.customer
     to_address = valid_address(customer.email)
     lang = served_language(customer.locale)
+    brand = brand_for(session, task.response.survey_id)
     context = {
+        **brand.email_context(settings),
         "lang": lang,
         "greeting": greeting(lang, customer.name),
         "paragraphs": [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()],
@@ -66,6 +70,7 @@ def queue_follow_up_email(
         headers={"Reply-To": reply_to(sender)},
         settings=settings,
         language=lang,
+        brand=brand,
     )
 
 
@@ -154,6 +159,7 @@ def _add(
     headers: dict[str, str],
     settings: Settings,
     language: str = DEFAULT_LANGUAGE,
+    brand: BrandView | None = None,
 ) -> OutboxEmail:
     if "\n" in subject or "\r" in subject:
         raise ValidationError("The subject must be one line.", fields={"subject": "one line"})
@@ -163,7 +169,8 @@ def _add(
         kind=kind,
         rescue_task_id=task_id,
         to_address=to_address,
-        from_address=settings.mail_from,
+        # A customer's email comes from the brand's sender; staff notices from MAIL_FROM.
+        from_address=from_header(brand, settings) if brand else settings.mail_from,
         subject=subject,
         text_body=templates.get_template(f"email/{template}.txt").render(context),
         html_body=templates.get_template(f"email/{template}.html").render(context),

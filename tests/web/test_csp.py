@@ -22,7 +22,7 @@ from tests.factories.staff import make_staff, sign_in
 from tests.factories.surveys import make_invitation
 from tests.web.conftest import API
 
-FRAMED_BY_SELF = {"admin.preview_answer", "admin.preview_email_html"}
+FRAMED_BY_SELF = {"admin.preview_answer", "admin.preview_email_html", "admin.preview_thanks"}
 
 
 class InlineCode(HTMLParser):
