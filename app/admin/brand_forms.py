@@ -32,7 +32,7 @@ def _text(label: str, name: str) -> StringField:
 
 
 class _BrandFields(FlaskForm):
-    logo = FileField("Logo")
+    logo = FileField("Upload a logo")
     remove_logo = BooleanField("Remove the logo")
     primary_color = _text("Primary colour", "primary_color")
     sender_name = _text("Sender name", "sender_name")

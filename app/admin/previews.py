@@ -6,6 +6,7 @@ route of its own with a CSP that allows no script, no network, only its own inli
 hash) and sandboxes it, and is shown in a sandboxed iframe; so is the answer page.
 """
 
+from dataclasses import replace
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -51,7 +52,9 @@ def preview_email(survey: Survey, lang: str, kind: str = "invitation") -> Render
         # A sample customer, named as is typical in the language.
         customer = SimpleNamespace(name=gettext("Alex Example"), locale=lang)
     invitation = SimpleNamespace(survey=survey, customer=customer)
-    settings = current_app.extensions["kaiku_settings"]
+    # Links and the logo on the address the admin is looking from: BASE_URL may name another
+    # (the demo's does), and the preview's logo would not load from it.
+    settings = replace(current_app.extensions["kaiku_settings"], base_url=_origin())
     return render_invitation(
         invitation,  # type: ignore[arg-type]  # only its survey and customer are read
         PREVIEW_TOKEN,
@@ -150,6 +153,6 @@ def preview_thanks(survey_id: int) -> ResponseReturnValue:
 
 
 def _origin() -> str:
-    """The scheme and host of BASE_URL: where an email's logo is fetched from."""
-    parts = urlsplit(current_app.extensions["kaiku_settings"].base_url)
+    """The scheme and host this request came to: where the preview's logo is fetched from."""
+    parts = urlsplit(request.host_url)
     return f"{parts.scheme}://{parts.netloc}"
