@@ -33,6 +33,7 @@ from surveys.brand.colours import DEFAULT_ACCENT, contrast_ratio, parse_colour
 from surveys.brand.logo import MAX_BYTES
 from surveys.brand.storage import checked_values
 from surveys.catalog import definitions as catalog
+from surveys.catalog.definitions import MAX_ID
 from surveys.kernel.errors import ValidationError
 from surveys.models import Survey
 
@@ -106,7 +107,7 @@ def _save(form, survey_id: int | None, extra: dict | None = None) -> bool:
 def _preview_survey() -> Survey | None:
     """The survey whose email and answer page the brand page previews (``?survey=``)."""
     wanted = request.args.get("survey", type=int)
-    if wanted is not None:
+    if wanted is not None and 0 < wanted <= MAX_ID:
         survey = db.session.get(Survey, wanted)
         if survey is not None:
             return survey

@@ -246,3 +246,16 @@ def test_the_brand_page_previews_the_email_answer_and_thank_you_pages(admin, ses
     assert f'src="/brand/logo/{brand.logo_hash}.png"' in answer
     thanks = admin.get(f"/admin/surveys/{survey.id}/preview/thanks").get_data(as_text=True)
     assert "Thank you, fan!" in thanks and "Back to Acme Oy" in thanks
+
+
+def test_the_preview_survey_is_picked_by_id_and_a_bad_id_falls_back(admin, session):
+    make_survey(session, name="First")
+    second = make_survey(session, name="Second")
+    session.commit()
+
+    page = admin.get(f"/admin/brand?survey={second.id}").get_data(as_text=True)
+    assert "As a customer of “Second”" in page
+    for bad in ("99999999999999999999", "-1", "abc"):
+        response = admin.get(f"/admin/brand?survey={bad}")
+        assert response.status_code == 200
+        assert "As a customer of “First”" in response.get_data(as_text=True)
