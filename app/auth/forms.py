@@ -8,7 +8,7 @@ refused control characters.
 """
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from surveys.kernel.addresses import MAX_EMAIL_LENGTH
@@ -39,7 +39,7 @@ class AccountForm(FlaskForm):
     digest_opt_in = BooleanField("Send me the weekly digest email (Mondays)")
     format_locale = SelectField(
         "Dates and numbers",
-        choices=list(FORMAT_LOCALE_NAMES.items()),
+        choices=[SelectChoice(code, name) for code, name in FORMAT_LOCALE_NAMES.items()],
         default="en",
         description="How dates, times and figures are written on your pages and in your digest "
         "(times stay UTC). The words stay English.",

@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal,
     select,
     true,
+    tuple_,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -141,6 +142,32 @@ def mark_stale(session: Session, cells: Iterable[tuple[int, date]]) -> None:
         _upsert_stale(session), [{"survey_id": s, "day": d, "stale": True} for s, d in unique]
     )
     _register(session, {s for s, _ in unique})
+
+
+def touch_stale(session: Session, cells: Iterable[tuple[int, date]]) -> None:
+    """Mark cells stale that are not already, registering no recount: for recording an answer,
+    whose processing (right after, on the worker) marks them again and registers it.
+
+    Reading first (no lock) keeps the answer path from queueing on the row lock of today's
+    cell in the common case, where the cell is still stale from the previous answer. The rare
+    answer that reads "stale" just before a recount clears it is counted by that processing."""
+    wanted = sorted(set(cells))
+    if not wanted:
+        return
+    stale = {
+        tuple(row)
+        for row in session.execute(
+            select(RollupCell.survey_id, RollupCell.day).where(
+                tuple_(RollupCell.survey_id, RollupCell.day).in_(wanted),
+                RollupCell.stale.is_(True),
+            )
+        )
+    }
+    todo = [cell for cell in wanted if cell not in stale]
+    if todo:
+        session.execute(
+            _upsert_stale(session), [{"survey_id": s, "day": d, "stale": True} for s, d in todo]
+        )
 
 
 def mark_stale_from(session: Session, rows) -> None:
