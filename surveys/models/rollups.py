@@ -35,12 +35,14 @@ from surveys.kernel.db import insert_for
 from surveys.models.base import Base
 from surveys.models.invitations import Invitation
 from surveys.models.responses import Response
+from surveys.models.segments import SegmentAttribute
 
 # The worker's recount of stale cells (worker.report_tasks), sent with the surveys' ids.
 REFRESH_TASK = "kaiku.refresh_rollups"
 REFRESH_BATCH = 50
 # A slice value longer than this is counted by its first characters.
 MAX_VALUE_LENGTH = 200
+_SEGMENTS = "kaiku.segment_names"
 # "Not recorded" (a NULL stage, language, agent or attribute) in a rollup's value.
 NOT_RECORDED = ""
 
@@ -215,6 +217,16 @@ def mark_all_stale(session: Session, survey_id: int | None = None) -> None:
         answers = answers.where(Response.survey_id == survey_id)
         sends = sends.where(Invitation.survey_id == survey_id)
     mark_stale_from(session, answers.union(sends))
+
+
+def mark_segments_moved(session: Session, customer_id: int, before: dict, after: dict) -> None:
+    """The dashboard slices by a segment attribute as it is now: when one of the customer's
+    changes, the cells of their answers are recounted."""
+    names = session.info.get(_SEGMENTS)
+    if names is None:  # once per session: an import calls this for every row
+        names = session.info[_SEGMENTS] = set(session.scalars(select(SegmentAttribute.name)))
+    if any(before.get(name) != after.get(name) for name in names):
+        mark_customers_stale(session, [customer_id])
 
 
 def _register(session: Session, survey_ids: set[int]) -> None:
