@@ -88,6 +88,10 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
         "Bring a friend",
         "https://example.com/invite",
         reward="One month free for you and for the friend who joins.",
+        rewards={
+            "fi": "Kuukausi ilmaiseksi sinulle ja liittyvälle ystävällesi.",
+            "sv": "En månad gratis för dig och för vännen som går med.",
+        },
     )
     customers = [
         story.add_customer(session, rng, i, *person) for i, person in enumerate(CUSTOMERS, 1)
