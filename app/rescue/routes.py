@@ -22,6 +22,7 @@ from app.rescue.display import template_helpers
 from app.rescue.forms import (
     STATUS_LABELS,
     AssignForm,
+    ConfirmForm,
     FollowUpForm,
     NoteForm,
     QueueFilterForm,
@@ -45,7 +46,7 @@ NEXT_STATUS = {
     "open": "in_progress",
     "in_progress": "contacted",
     "contacted": "resolved",
-    "resolved": "in_progress",  # reopening, for admins
+    "resolved": "in_progress",  # reopening (the Reopen button), for admins
 }
 # Each action form's field-name prefix, so forms on one page never share a field name or id.
 PREFIXES = {"assign": "assign", "status": "status", "note": "note", "follow_up": "mail"}
@@ -145,6 +146,25 @@ def change_status(task_id: int) -> WerkzeugResponse | tuple[str, int]:
 
     message = f"Status: {STATUS_LABELS[form.status.data].lower()}."
     return act(task, run, message, forms={"status": form})
+
+
+@bp.post("/<int:task_id>/reopen", endpoint="reopen")
+@role_required("admin")
+def reopen(task_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """An admin's Reopen button on a resolved task: back to in progress, with a history event
+    (the domain refuses a task that is not resolved: 409)."""
+    task = load_task(task_id)
+    if not ConfirmForm().validate():
+        return render_task(task, status=400, error="The form expired; try again.")
+    if task.status != "resolved":
+        return render_task(task, status=409, error="This task is not resolved: nothing to reopen.")
+
+    def run() -> None:
+        rescue_actions.change_status(
+            db.session, task, NEXT_STATUS["resolved"], actor=_me(), settings=_settings()
+        )
+
+    return act(task, run, "Reopened: the task is in progress again.")
 
 
 @bp.post("/<int:task_id>/notes", endpoint="note")
@@ -267,6 +287,7 @@ def render_task(
             formdata=None, prefix=PREFIXES["status"], data={"status": NEXT_STATUS[task.status]}
         ),
         "note": NoteForm(formdata=None, prefix=PREFIXES["note"]),
+        "reopen": ConfirmForm(formdata=None),
         "follow_up": FollowUpForm(
             formdata=None,
             prefix=PREFIXES["follow_up"],
@@ -277,6 +298,7 @@ def render_task(
         "rescue/task.html",
         task=task,
         forms=blank | (forms or {}),
+        failed_forms=list((forms or {}).values()),
         error=error,
         timeline=customer_timeline(db.session, task.customer, locale=staff_locale()),
         overdue=task.is_overdue(clock.now()),
