@@ -350,6 +350,8 @@ def test_a_resolved_task_offers_no_follow_up_and_only_admins_may_reopen(
     html = body_of(sign_in(client, agent).get(f"/rescue/{task.id}"))
     assert "Send follow-up" not in html and "reopen it to write" in html
     assert "Only an admin can reopen" in html and "Change status" not in html
+    assert 'name="status-status"' not in html and "/reopen" not in html  # no form at all
+    assert client.post(f"/rescue/{task.id}/reopen").status_code == 403
     client.post("/logout")
 
     admin_page = body_of(sign_in(client, admin).get(f"/rescue/{task.id}"))
