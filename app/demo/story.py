@@ -163,7 +163,7 @@ def add_history(session: Session, rng: random.Random, response_id: int, settings
                 "Left two voicemails and an email; no reply, closed.",
             ]
         )
-        outcome = rng.choice(["won_back", "lost", "no_reply"])
+        outcome = rng.choice(["satisfied", "lost", "no_reply"])
         # Derived, not drawn (the random story stays the same): first contact 1 to 30 hours
         # after the answer, so some met the SLA and some did not.
         contacted = response.answered_at + timedelta(hours=1 + response.id * 7 % 30)
@@ -178,7 +178,7 @@ def add_history(session: Session, rng: random.Random, response_id: int, settings
                 first_contact_at=contacted,
                 sla_met=contacted <= task.due_at,
                 resolved_at=max(later, contacted),
-                winback={"won_back": "won_back", "lost": "not_won_back"}.get(outcome),
+                winback={"satisfied": "won_back", "lost": "not_won_back"}.get(outcome),
                 winback_at=max(later, contacted) if outcome != "no_reply" else None,
                 created_at=response.answered_at,
                 updated_at=max(later, contacted),

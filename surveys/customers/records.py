@@ -67,11 +67,26 @@ def check_customer_fields(external_id: Any, fields: dict[str, Any]) -> tuple[str
 
     :raises ValidationError: as ``upsert_customer``, every offending field named at once.
     """
-    external_id = _check_external_id(external_id)
+    refused: list[ValidationError] = []
+    try:
+        external_id = _check_external_id(external_id)
+    except ValidationError as exc:
+        refused.append(exc)
     unknown = set(fields) - set(UPSERT_FIELDS)
     if unknown:
-        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
-    return external_id, _checked(fields)
+        refused.append(
+            ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
+        )
+    try:
+        values = _checked({k: v for k, v in fields.items() if k not in unknown})
+    except ValidationError as exc:
+        refused.append(exc)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        errors = {name: why for exc in refused for name, why in exc.fields.items()}
+        raise ValidationError("Some customer fields are not valid.", fields=errors)
+    return external_id, values
 
 
 def apply_customer_fields(

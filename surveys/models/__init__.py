@@ -10,6 +10,7 @@ from surveys.models.outbox import OUTBOX_STATUSES, OutboxEmail
 from surveys.models.reanalysis import REANALYSIS_STATUSES, ReanalysisRun
 from surveys.models.referrals import Referral, ReferralProgramme
 from surveys.models.rescue import (
+    OUTCOME_ALIASES,
     OUTCOMES,
     PRIORITIES,
     RESCUE_STATUSES,
@@ -32,6 +33,7 @@ __all__ = [
     "KINDS",
     "OPEN_STATUSES",
     "OUTBOX_STATUSES",
+    "OUTCOME_ALIASES",
     "OUTCOMES",
     "REANALYSIS_STATUSES",
     "PRIORITIES",

@@ -73,6 +73,9 @@ def test_every_area_lets_in_the_roles_it_should(app):
             wrong.append(f"{rule.endpoint}: admins may do everything, got {sorted(roles)}")
         elif area in AREA_ROLES and roles not in AREA_ROLES[area]:
             wrong.append(f"{rule.endpoint}: {area} pages are for {AREA_ROLES[area]}")
+        elif rule.endpoint == "rescue.reopen":  # only an admin reopens a resolved task
+            if roles != {"admin"}:
+                wrong.append(f"{rule.endpoint}: reopening is for admins only")
         elif area == "rescue":
             analyst_ok = "report" in rule.endpoint
             if "agent" not in roles or ("analyst" in roles) != analyst_ok:
