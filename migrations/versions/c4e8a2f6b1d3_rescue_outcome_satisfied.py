@@ -1,7 +1,7 @@
 """rescue outcome "won_back" renamed "satisfied": the agent's view, not the measured win-back
 
 Revision ID: c4e8a2f6b1d3
-Revises: f3a8c1d6e2b9
+Revises: b6d2e8f4a1c7
 Create Date: 2026-12-01 14:50:00
 
 "Won back" was both the outcome an agent picks and the win-back the customer's next answer
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4e8a2f6b1d3"
-down_revision = "f3a8c1d6e2b9"
+down_revision = "b6d2e8f4a1c7"
 branch_labels = None
 depends_on = None
 
