@@ -43,7 +43,7 @@ ADMIN_EMAIL = "admin@kaiku.example"
 SEED = 20240611
 # Answers older than this are history: their rescue task was worked and resolved, the promoter's
 # referral link clicked; newer ones are the team's open work.
-HISTORY_AFTER = timedelta(days=14)
+HISTORY_AFTER = timedelta(days=3)
 # The company's customers were imported (with their past events) before it set Kaiku up.
 IMPORTED_AGO = timedelta(days=62)
 SET_UP_AGO = timedelta(days=61)
