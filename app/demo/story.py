@@ -6,6 +6,7 @@ Drawn from one seeded random generator (``seed.SEED``), so every run tells the s
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -184,13 +185,27 @@ class Story:
     """Puts each planned ask on the timeline: the send, the reminder or expiry if unanswered,
     the answer and its processing; ``then`` is called with each processed ask."""
 
-    def __init__(self, session: Session, settings: Settings, timeline: Timeline, then) -> None:
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        timeline: Timeline,
+        then: Callable[[Asked], None],
+    ) -> None:
         self.session, self.settings, self.timeline, self.then = session, settings, timeline, then
 
-    def ask(self, survey: Survey, customer: Customer, score: int | None, comment, answered_at):
+    def ask(
+        self,
+        survey: Survey,
+        customer: Customer,
+        score: int | None,
+        comment: str | None,
+        answered_at: datetime,
+    ) -> Asked:
+        """Plan one ask; ``answered_at`` is when it was answered (or, unanswered, sent)."""
         wanted = answered_at - ANSWER_DELAY if score is not None else answered_at
-        asked = Asked(survey, customer, score, comment, send_time(customer.timezone, wanted,
-                                                                  self.settings))  # fmt: skip
+        sent = send_time(customer.timezone, wanted, self.settings)
+        asked = Asked(survey, customer, score, comment, sent)
         if survey.kind == "csat":
             self.timeline.at(asked.sent - TICKET_TO_SURVEY, lambda: self._ticket_closed(asked))
             self.timeline.at(asked.sent, lambda: self._dispatch(asked))
