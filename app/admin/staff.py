@@ -18,12 +18,15 @@ from app.admin.staff_forms import (
     PasswordResetForm,
     StaffCreateForm,
     StaffDetailsForm,
+    StaffPolicyForm,
 )
 from app.auth.decorators import role_required
 from app.extensions import db
 from surveys.kernel.errors import KaikuError
 from surveys.models import StaffUser
 from surveys.staff import accounts as staff_service
+from surveys.staff.policy import totp_required
+from surveys.staff.totp import users_with_totp
 
 Page = str | WerkzeugResponse | tuple[str, int]
 
@@ -38,8 +41,14 @@ def staff_labels() -> dict:
 def staff_list() -> str:
     """Every colleague with role, status, last sign-in and open rescue tasks."""
     rows = staff_service.list_staff(db.session)
+    required = totp_required(db.session)
     return render_template(
-        "admin/staff.html", rows=rows, confirm=ConfirmForm(), nav_current="staff"
+        "admin/staff.html",
+        rows=rows,
+        confirm=ConfirmForm(),
+        two_factor=users_with_totp(db.session),
+        policy_form=StaffPolicyForm(formdata=None, require_totp=required),
+        nav_current="staff",
     )
 
 
