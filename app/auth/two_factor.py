@@ -120,8 +120,14 @@ LIMITED_PAGES["auth.login_code"] = _code_limited
 
 def qr_svg(uri: str) -> Markup:
     """The QR code of ``uri`` as inline SVG markup (no script, no external image)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#1f2933", light="#ffffff")
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code to scan" ', 1))
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=5, border=2, dark="#1f2933", light="#ffffff", omitsize=True
+    )
+    return Markup(
+        svg.replace(
+            "<svg ", '<svg role="img" aria-label="Scan this with your authenticator app" ', 1
+        )
+    )
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
@@ -134,6 +140,7 @@ def enrol_totp() -> str | WerkzeugResponse | tuple[str, int]:
     row = begin_enrolment(db.session, current_user)
     db.session.commit()
     form = CodeForm()
+    form.code.description = "The 6 digits your app shows for Kaiku now."
     if form.validate_on_submit():
         try:
             codes = confirm_enrolment(db.session, current_user, form.code.data)

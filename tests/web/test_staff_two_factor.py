@@ -63,7 +63,7 @@ def enrolled(app, session, member, clock) -> tuple[StaffUser, str, list[str]]:
 def test_the_enrol_page_shows_a_qr_code_as_inline_svg_and_the_secret(client, session, member):
     sign_in(client, member)
     page = client.get("/account/two-factor").get_data(as_text=True)
-    assert '<svg role="img" aria-label="QR code to scan"' in page
+    assert '<svg role="img" aria-label="Scan this with your authenticator app"' in page
     assert "otpauth://totp/Kaiku:aino%40example.com?secret=" in page
     assert "<img" not in page.split('class="totp-qr"')[1].split("</div>")[0]
 
