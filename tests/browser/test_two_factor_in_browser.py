@@ -5,6 +5,7 @@ inline SVG)."""
 
 import pyotp
 
+from surveys.staff.totp import begin_enrolment, confirm_enrolment
 from tests.browser.test_explorer_in_browser import fits
 from tests.factories.clock import T0, Clock
 from tests.factories.staff import PASSWORD, make_staff
@@ -63,4 +64,25 @@ def test_a_member_sets_up_a_second_factor_and_signs_in_with_a_code(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server}/")
     assert page.get_by_role("link", name="My account").is_visible()
+    page.close()
+
+
+def test_the_staff_list_shows_the_second_factor_and_the_rule_at_both_widths(
+    live, live_server, browser, session
+):
+    clock = Clock(T0)
+    admin = make_staff(session, "admin", email="ada@example.com", name="Ada Admin")
+    member = make_staff(session, "agent", email="aino.virtanen@example.com", name="Aino Virtanen")
+    row = begin_enrolment(session, member)
+    confirm_enrolment(session, member, pyotp.TOTP(row.secret).at(clock.now))
+    session.commit()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    password_step(page, live_server, admin.email)
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"{live_server}/admin/staff")
+    reset = page.get_by_role("button", name=f"Reset the second factor of {member.email}")
+    assert reset.count() == 1
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        fits(page, width, "staff-list-two-factor")
     page.close()
