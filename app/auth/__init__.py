@@ -1,4 +1,5 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in (password, then the code of a second factor) and sign-out, and what staff do
+about their own account: forgotten and changed passwords, setting up the second factor."""
 
 from flask import Blueprint
 

@@ -2,7 +2,8 @@
 
 Who is signed in is decided on the server: the cookie carries a session token, and the user is
 the one of its live session (``surveys/staff/sessions.py``), so a copied cookie is worth nothing
-after sign-out, deactivation, a password reset or ``SESSION_HOURS``.
+after sign-out, deactivation, a password reset or ``SESSION_HOURS``. A member with a second
+factor is signed in only after its code (``ask_for_code``, then ``app/auth/two_factor.py``).
 """
 
 import time
