@@ -1,14 +1,14 @@
 """staff account security: password reset links, TOTP second factor, recovery codes, policy
 
-Revision ID: b6d2e8f4a1c7
-Revises: f3a8c1d6e2b9
+Revision ID: e9f1a3c5b7d2
+Revises: c4e8a2f6b1d3
 Create Date: 2026-12-01 14:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "b6d2e8f4a1c7"
-down_revision = "f3a8c1d6e2b9"
+revision = "e9f1a3c5b7d2"
+down_revision = "c4e8a2f6b1d3"
 branch_labels = None
 depends_on = None
 
