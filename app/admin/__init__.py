@@ -4,4 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import imports, previews, reanalysis, rules, segments, staff, surveys  # noqa: E402,F401
+from app.admin import (  # noqa: E402,F401
+    imports,
+    previews,
+    reanalysis,
+    rules,
+    segments,
+    staff,
+    staff_security,
+    surveys,
+)

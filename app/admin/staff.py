@@ -18,6 +18,7 @@ from app.admin.staff_forms import (
     PasswordResetForm,
     StaffCreateForm,
     StaffDetailsForm,
+    StaffPolicyForm,
 )
 from app.auth.decorators import role_required
 from app.extensions import db
@@ -25,6 +26,8 @@ from app.form_errors import domain_check
 from surveys.kernel.errors import KaikuError
 from surveys.models import StaffUser
 from surveys.staff import accounts as staff_service
+from surveys.staff.policy import totp_required
+from surveys.staff.totp import users_with_totp
 
 Page = str | WerkzeugResponse | tuple[str, int]
 
@@ -39,8 +42,14 @@ def staff_labels() -> dict:
 def staff_list() -> str:
     """Every colleague with role, status, last sign-in and open rescue tasks."""
     rows = staff_service.list_staff(db.session)
+    required = totp_required(db.session)
     return render_template(
-        "admin/staff.html", rows=rows, confirm=ConfirmForm(), nav_current="staff"
+        "admin/staff.html",
+        rows=rows,
+        confirm=ConfirmForm(),
+        two_factor=users_with_totp(db.session),
+        policy_form=StaffPolicyForm(formdata=None, require_totp=required),
+        nav_current="staff",
     )
 
 

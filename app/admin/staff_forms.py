@@ -2,7 +2,7 @@
 email, password length, the last active admin) and the views put its errors next to the fields."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from surveys.kernel.addresses import MAX_EMAIL_LENGTH
@@ -69,3 +69,9 @@ class PasswordResetForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST with only the CSRF token: deactivate, reactivate."""
+
+
+class StaffPolicyForm(FlaskForm):
+    """The house's sign-in rules on the staff page."""
+
+    require_totp = BooleanField("Require a second factor for every staff member")

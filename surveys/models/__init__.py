@@ -23,6 +23,12 @@ from surveys.models.responses import Response, ResponseTheme
 from surveys.models.rollups import AnswerRollup, DeliveryRollup, RollupCell, ThemeRollup
 from surveys.models.segments import SegmentAttribute
 from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser, WeeklyDigest
+from surveys.models.staff_security import (
+    PasswordResetToken,
+    RecoveryCode,
+    StaffPolicy,
+    StaffTotp,
+)
 from surveys.models.themes import DismissedThemeTerm, Theme
 
 __all__ = [
@@ -51,7 +57,9 @@ __all__ = [
     "Event",
     "Invitation",
     "OutboxEmail",
+    "PasswordResetToken",
     "ReanalysisRun",
+    "RecoveryCode",
     "Referral",
     "ReferralProgramme",
     "RescueNote",
@@ -62,7 +70,9 @@ __all__ = [
     "ResponseTheme",
     "SegmentAttribute",
     "StageChange",
+    "StaffPolicy",
     "StaffSession",
+    "StaffTotp",
     "StaffUser",
     "Survey",
     "Theme",
