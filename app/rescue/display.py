@@ -14,6 +14,7 @@ TIMELINE_KINDS = {
     "response": "Answer",
     "rescue_task": "Rescue task",
     "stage_change": "Stage",
+    "reply": "Reply",
 }
 
 

@@ -34,6 +34,7 @@ from surveys.kernel.actor import Actor
 from surveys.kernel.errors import KaikuError
 from surveys.models import RescueTask
 from surveys.rescue import actions as rescue_actions
+from surveys.rescue.emails import follow_up_greeting
 from surveys.rescue.queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
 
 WORKERS = ("admin", "agent")
@@ -291,6 +292,7 @@ def render_task(
         error=error,
         timeline=customer_timeline(db.session, task.customer, locale=staff_locale()),
         overdue=task.is_overdue(clock.now()),
+        follow_up_greeting=follow_up_greeting(task.customer),
     )
     return (page, status) if status != 200 else page
 

@@ -9,6 +9,7 @@ from surveys.models.invitations import INVITATION_STATUSES, OPEN_STATUSES, Invit
 from surveys.models.outbox import OUTBOX_STATUSES, OutboxEmail
 from surveys.models.reanalysis import REANALYSIS_STATUSES, ReanalysisRun
 from surveys.models.referrals import Referral, ReferralProgramme
+from surveys.models.replies import CustomerReply
 from surveys.models.rescue import (
     OUTCOME_ALIASES,
     OUTCOMES,
@@ -52,6 +53,7 @@ __all__ = [
     "Base",
     "Customer",
     "CustomerImport",
+    "CustomerReply",
     "DeliveryRollup",
     "DismissedThemeTerm",
     "Event",
