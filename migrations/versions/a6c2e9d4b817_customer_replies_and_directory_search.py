@@ -2,7 +2,7 @@
 customer directory's trigram indexes
 
 Revision ID: a6c2e9d4b817
-Revises: f3a8c1d6e2b9
+Revises: e9f1a3c5b7d2
 Create Date: 2026-12-01 15:00:00
 
 On PostgreSQL the search indexes are trigram GIN indexes (pg_trgm, a trusted extension the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a6c2e9d4b817"
-down_revision = "f3a8c1d6e2b9"
+down_revision = "e9f1a3c5b7d2"
 branch_labels = None
 depends_on = None
 
