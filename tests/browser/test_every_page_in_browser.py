@@ -19,6 +19,7 @@ from surveys.answers.processing import process_responses
 from surveys.customers import imports
 from surveys.delivery.invitations import create_invitation
 from surveys.models import Customer, CustomerImport, RescueTask, StaffUser, Survey, TriggerRule
+from surveys.staff.passwords import start_password_reset
 from tests.factories.staff import PASSWORD, make_staff
 from tests.factories.surveys import make_customer
 
@@ -66,7 +67,10 @@ def samples(session) -> dict[str, str]:
     task = session.scalars(select(RescueTask).order_by(RescueTask.id)).first()
     customer = session.scalars(select(Customer).order_by(Customer.id)).first()
     customer_import = session.scalars(select(CustomerImport)).first()
+    _, reset_token = start_password_reset(session, agent.email)  # a link the agent was sent
+    session.commit()
     return {
+        "auth.reset_password_page": f"/reset-password/{reset_token}",
         "admin.import_page": f"/admin/imports/{customer_import.id}",
         "admin.staff_edit": f"/admin/staff/{agent.id}",
         "admin.staff_deactivate": f"/admin/staff/{agent.id}/deactivate",
