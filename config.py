@@ -94,6 +94,12 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 10 minutes")
     LOGIN_RATE_LIMIT_ENABLED = True
+    # The same switch and storage: "forgot your password" requests (every one counts) per client
+    # address and per address asked for, and wrong second-factor codes per address and account.
+    FORGOT_RATE_LIMIT = _env("FORGOT_RATE_LIMIT", "5 per 10 minutes;20 per day")
+    FORGOT_ACCOUNT_RATE_LIMIT = _env("FORGOT_ACCOUNT_RATE_LIMIT", "3 per hour")
+    TOTP_RATE_LIMIT = _env("TOTP_RATE_LIMIT", "10 per minute;50 per hour")
+    TOTP_ACCOUNT_RATE_LIMIT = _env("TOTP_ACCOUNT_RATE_LIMIT", "5 per 5 minutes")
     # Unknown respondent links (/s/, /u/, /r/) per client address, in the same storage; links
     # that exist are never counted nor refused (app/respond/guessing.py).
     TOKEN_GUESS_RATE_LIMIT = _env("TOKEN_GUESS_RATE_LIMIT", "30 per minute;300 per hour")

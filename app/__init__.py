@@ -24,6 +24,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth.security import init_security
     from app.csp import init_csp
     from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.form_errors import init_form_errors
     from app.formatting import init_formatting
     from app.i18n import select_locale
     from surveys.kernel.languages import DEFAULT_LANGUAGE, TRANSLATIONS_DIR
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     init_security(app)
     init_csp(app)
     init_formatting(app)
+    init_form_errors(app)
     app.extensions["kaiku_settings"] = Settings.from_mapping(app.config)
 
 

@@ -4,4 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import brand, imports, previews, reanalysis, rules, segments, staff, surveys  # noqa: E402,F401
+from app.admin import (  # noqa: E402,F401
+    brand,
+    imports,
+    previews,
+    reanalysis,
+    rules,
+    segments,
+    staff,
+    staff_security,
+    surveys,
+)

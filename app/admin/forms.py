@@ -126,6 +126,18 @@ TEXT_ERROR_FIELDS = {
     for key in TEXT_KEYS
 }
 
+# The page shows name, kind and active, then the texts, then the delivery policy.
+SurveyForm.summary_order = (
+    "name",
+    "kind",
+    "active",
+    *(text_field(key, language.code) for language in LANGUAGES for key in TEXT_KEYS),
+    "recontact_days",
+    "reminder_days",
+    "expire_days",
+    "quiet_weekends",
+)
+
 for _language in LANGUAGES:
     for _key in TEXT_KEYS:
         setattr(
@@ -185,7 +197,10 @@ class RuleForm(FlaskForm):
     filters = FieldList(FormField(FilterRowForm), min_entries=1, max_entries=MAX_FILTERS)
     add_filter = SubmitField("Add a filter row")
 
-    def delay_minutes(self) -> int:
+    def delay_minutes(self) -> int | None:
+        """The delay in minutes; None when the amount or unit could not be read."""
+        if not isinstance(self.delay.data, int) or self.delay_unit.data not in UNITS:
+            return None
         return self.delay.data * UNITS[self.delay_unit.data]
 
     def validate_delay(self, field: IntegerField) -> None:
@@ -257,11 +272,14 @@ def field_attrs(field: Any, hint: str | None, extra: dict[str, Any]) -> dict[str
 
 def show_errors(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
     """Put a service's field errors on the form's fields (``names`` maps service names to form
-    field names); errors without a matching field are shown at the top of the form."""
+    field names); errors without a matching field are shown at the top of the form. A field
+    the form's own checks refused already keeps its one message (no second word on it)."""
     names = names or {}
     for name, why in exc.fields.items():
         target = names.get(name, name)
         field = form._fields.get(target)
+        if field is not None and field.errors:
+            continue
         if field is not None:
             field.errors = [*field.errors, why] if isinstance(field.errors, list) else [why]
         else:

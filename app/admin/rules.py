@@ -11,6 +11,7 @@ from app.admin import bp
 from app.admin.forms import ConfirmForm, RuleForm, show_errors
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.form_errors import domain_check
 from surveys.catalog import definitions as catalog
 from surveys.catalog import rules as trigger_rules
 from surveys.kernel.errors import ValidationError
@@ -54,27 +55,32 @@ def _rule_page(survey: Survey, rule: TriggerRule | None, form: RuleForm) -> Resp
     if form.is_submitted() and form.add_filter.data:
         form.filters.append_entry()  # a new empty row; nothing is saved yet
         return _render(survey, rule, form)
-    if form.validate_on_submit():
+    if form.is_submitted():
+        # The form's own checks and the service's in one round: every problem at once.
+        valid = form.validate()
         filters, rows = form.rule_filters()
         values = {
-            "event_name": form.event_name.data.strip(),
+            "event_name": (form.event_name.data or "").strip(),
             "delay_minutes": form.delay_minutes(),
             "filters": filters,
             "channel": form.channel.data,
             "active": bool(form.active.data),
         }
-        try:
+
+        def save() -> None:
             if rule is None:
                 trigger_rules.create_rule(db.session, survey, **values)
             else:
                 trigger_rules.update_rule(db.session, rule, **values)
-        except ValidationError as exc:
-            db.session.rollback()
+
+        exc = domain_check(db.session, save, keep=valid)
+        if exc is not None:
             _show_rule_errors(form, exc, rows)
-        else:
+        elif valid:
             db.session.commit()
             flash(f"Rule on “{values['event_name']}” saved.", "success")
             return redirect(url_for("admin.edit_survey", survey_id=survey.id), 303)
+        db.session.rollback()
     return _render(survey, rule, form, 422 if form.is_submitted() else 200)
 
 
@@ -88,7 +94,8 @@ def _show_rule_errors(form: RuleForm, exc: ValidationError, rows: list[int]) -> 
             field = row._fields.get(parts[2] if len(parts) > 2 else "field", row.field)
             if field.name.endswith("value") and row.op.data in ("exists", "not_exists"):
                 field = row.op
-            field.errors = [*field.errors, why]
+            if not field.errors:  # the form's own word on this field stands
+                field.errors = [*field.errors, why]
         else:
             other[name] = why
     if other:

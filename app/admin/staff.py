@@ -18,12 +18,16 @@ from app.admin.staff_forms import (
     PasswordResetForm,
     StaffCreateForm,
     StaffDetailsForm,
+    StaffPolicyForm,
 )
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.form_errors import domain_check
 from surveys.kernel.errors import KaikuError
 from surveys.models import StaffUser
 from surveys.staff import accounts as staff_service
+from surveys.staff.policy import totp_required
+from surveys.staff.totp import users_with_totp
 
 Page = str | WerkzeugResponse | tuple[str, int]
 
@@ -38,8 +42,14 @@ def staff_labels() -> dict:
 def staff_list() -> str:
     """Every colleague with role, status, last sign-in and open rescue tasks."""
     rows = staff_service.list_staff(db.session)
+    required = totp_required(db.session)
     return render_template(
-        "admin/staff.html", rows=rows, confirm=ConfirmForm(), nav_current="staff"
+        "admin/staff.html",
+        rows=rows,
+        confirm=ConfirmForm(),
+        two_factor=users_with_totp(db.session),
+        policy_form=StaffPolicyForm(formdata=None, require_totp=required),
+        nav_current="staff",
     )
 
 
@@ -62,6 +72,21 @@ def staff_new() -> Page:
             return _show_once(user, password, created=True)
         flash(f"Added {user.email} as {ROLE_LABELS[user.role].lower()}.", "success")
         return redirect(url_for("admin.staff_list"))
+    if form.is_submitted():  # the service's checks too, so every problem shows in one round
+        exc = domain_check(
+            db.session,
+            lambda: staff_service.create_staff(
+                db.session,
+                form.email.data or "",
+                form.password.data or staff_service.generate_password(),
+                role=form.role.data,
+                name=form.name.data,
+            ),
+            keep=False,
+        )
+        if exc is not None:
+            page, _ = _form_error(exc, form, "admin/staff_form.html", user=None)
+            return page, 422
     return _render_form(form, user=None, status=422 if form.errors else 200)
 
 
@@ -160,11 +185,13 @@ def _form_error(exc: KaikuError, form, template: str, *, user: StaffUser | None)
     """Roll back and render ``template`` with the service's error on the fields it names."""
     db.session.rollback()
     placed = False
-    for name in exc.fields:
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, exc.message]
-            placed = True
+    for part in exc.parts:  # each check's own message at its own field
+        for name in part.fields:
+            field = getattr(form, name, None)
+            if field is not None and hasattr(field, "errors"):
+                if not field.errors:  # the form's own word on a field stands
+                    field.errors = [*field.errors, part.message]
+                placed = True
     page = render_template(
         template,
         form=form,

@@ -2,7 +2,7 @@
 email, password length, the last active admin) and the views put its errors next to the fields."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from surveys.kernel.addresses import MAX_EMAIL_LENGTH
@@ -29,25 +29,37 @@ def _password_field(label: str) -> PasswordField:
     )
 
 
-class StaffDetailsForm(FlaskForm):
-    """Name and role: what an admin may change about a colleague."""
-
-    name = StringField(
+def _name_field() -> StringField:
+    return StringField(
         "Name",
         validators=[Optional(), Length(max=MAX_NAME_LENGTH)],
         description="Shown to colleagues, e.g. on the tasks assigned to them.",
         render_kw={"autocomplete": "off"},
     )
-    role = SelectField("Role", choices=ROLE_CHOICES, default="agent")
 
 
-class StaffCreateForm(StaffDetailsForm):
+def _role_field() -> SelectField:
+    return SelectField("Role", choices=ROLE_CHOICES, default="agent")
+
+
+class StaffDetailsForm(FlaskForm):
+    """Name and role: what an admin may change about a colleague."""
+
+    name = _name_field()
+    role = _role_field()
+
+
+class StaffCreateForm(FlaskForm):
+    """A new colleague; the fields in the page's order, so the error summary follows it."""
+
     email = EmailField(
         "Email",
         validators=[DataRequired("Enter their email."), Length(max=MAX_EMAIL_LENGTH)],
         description="They sign in with it; follow-up emails they send reply to it.",
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
+    name = _name_field()
+    role = _role_field()
     password = _password_field("Initial password")
 
 
@@ -57,3 +69,9 @@ class PasswordResetForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST with only the CSRF token: deactivate, reactivate."""
+
+
+class StaffPolicyForm(FlaskForm):
+    """The house's sign-in rules on the staff page."""
+
+    require_totp = BooleanField("Require a second factor for every staff member")

@@ -19,9 +19,9 @@ from app.admin.forms import (
 )
 from app.auth.decorators import role_required
 from app.extensions import db
+from app.form_errors import domain_check
 from surveys.catalog import definitions as catalog
 from surveys.catalog.rules import describe_filter
-from surveys.kernel.errors import ValidationError
 
 # A global, not a context variable: imported macros (admin/_macros.html) see only globals.
 bp.add_app_template_global(field_attrs, "admin_field_attrs")
@@ -42,23 +42,31 @@ def surveys() -> ResponseReturnValue:
 @role_required("admin")
 def new_survey() -> ResponseReturnValue:
     form = SurveyForm()
-    if form.validate_on_submit():
-        try:
-            survey = catalog.create_survey(
-                db.session,
-                form.name.data,
-                form.kind.data,
-                active=bool(form.active.data),
-                texts=form.texts(),
-                **form.policy(),
+    if form.is_submitted():
+        valid = form.validate()
+        made = []
+
+        def create() -> None:
+            made.append(
+                catalog.create_survey(
+                    db.session,
+                    form.name.data,
+                    form.kind.data,
+                    active=bool(form.active.data),
+                    texts=form.texts(),
+                    **form.policy(),
+                )
             )
-        except ValidationError as exc:
-            db.session.rollback()
+
+        exc = domain_check(db.session, create, keep=valid)
+        if exc is not None:
             show_errors(form, exc, TEXT_ERROR_FIELDS)
-        else:
+        elif valid:
             db.session.commit()
+            survey = made[0]
             flash(f"Survey “{survey.name}” created. Add a trigger rule to start asking.", "success")
             return redirect(url_for("admin.edit_survey", survey_id=survey.id), 303)
+        db.session.rollback()
     status = 422 if form.is_submitted() else 200
     return render_template("admin/survey_form.html", form=form, survey=None), status
 
@@ -71,18 +79,22 @@ def edit_survey(survey_id: int) -> ResponseReturnValue:
     form = SurveyForm(obj=survey, **survey_texts_data(survey))
     del form.kind  # the kind never changes: scores are on its scale
     del form.active  # pause and resume have their own buttons
-    if form.validate_on_submit():
-        try:
-            catalog.update_survey(
+    if form.is_submitted():
+        valid = form.validate()
+        exc = domain_check(
+            db.session,
+            lambda: catalog.update_survey(
                 db.session, survey, name=form.name.data, texts=form.texts(), **form.policy()
-            )
-        except ValidationError as exc:
-            db.session.rollback()
+            ),
+            keep=valid,
+        )
+        if exc is not None:
             show_errors(form, exc, TEXT_ERROR_FIELDS)
-        else:
+        elif valid:
             db.session.commit()
             flash("Survey saved.", "success")
             return redirect(url_for("admin.edit_survey", survey_id=survey.id), 303)
+        db.session.rollback()
     status = 422 if form.is_submitted() else 200
     return render_template(
         "admin/survey_form.html",

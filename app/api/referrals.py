@@ -29,7 +29,12 @@ def create_referral_programme() -> tuple[dict[str, Any], int]:
     """201 with the programme; its landing URL must be an absolute http(s) address (422)."""
     body = json_body(ProgrammeCreate)
     programme = create_programme(
-        db.session, body.name, body.landing_url, reward=body.reward, active=body.active
+        db.session,
+        body.name,
+        body.landing_url,
+        reward=body.reward,
+        active=body.active,
+        rewards=body.rewards,
     )
     db.session.commit()
     return programme_json(programme), 201

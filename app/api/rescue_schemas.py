@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from app.api.schemas import Body, Id, Query, RescueTasksQuery, Since
-from surveys.models import OUTCOMES, PRIORITIES, RESCUE_STATUSES, STAGES
+from surveys.models import OUTCOME_ALIASES, OUTCOMES, PRIORITIES, RESCUE_STATUSES, STAGES
 from surveys.rescue.actions import MAX_BODY_LENGTH, MAX_NOTE_LENGTH, MAX_SUBJECT_LENGTH
 from surveys.rescue.resolution import MAX_RESURVEY_DAYS
 
@@ -37,12 +37,15 @@ class RescueTaskPatch(Body):
 
     ``assignee`` is a staff email, or null to unassign; ``note`` adds an internal note;
     ``follow_up`` emails the customer (the task becomes contacted); ``outcome``,
-    ``resolution_note`` and ``resurvey_after_days`` go with ``"status": "resolved"``.
+    ``resolution_note`` and ``resurvey_after_days`` go with ``"status": "resolved"``. The
+    outcome is the agent's view (``satisfied``, ...); the old name ``won_back`` is still
+    accepted as an alias of ``satisfied`` and stored as ``satisfied``: "won back" is the
+    measured ``winback`` of a task, which the customer's next answer decides.
     """
 
     assignee: StaffEmail | None = None
     status: Literal[RESCUE_STATUSES] | None = None  # type: ignore[valid-type]
-    outcome: Literal[OUTCOMES] | None = None  # type: ignore[valid-type]
+    outcome: Literal[OUTCOMES + tuple(OUTCOME_ALIASES)] | None = None  # type: ignore[valid-type]
     note: Note | None = None
     resolution_note: Note | None = None
     resurvey_after_days: Annotated[int, Field(ge=1, le=MAX_RESURVEY_DAYS)] | None = None

@@ -168,7 +168,9 @@ class InvitationCreate(Body):
 
 class ProgrammeCreate(Body):
     name: Name
+    # ``reward`` is the English text; ``rewards`` the texts by language ({"fi": ..., "sv": ...}).
     reward: Text | None = None
+    rewards: dict[LanguageCode, Text] | None = None
     # What makes it a landing URL is surveys.referrals.codes.validate_landing_url's to say.
     landing_url: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)

@@ -189,6 +189,7 @@ def programme_json(programme: ReferralProgramme) -> dict[str, Any]:
         "id": programme.id,
         "name": programme.name,
         "reward": programme.reward,
+        "rewards": programme.rewards or {},
         "landing_url": programme.landing_url,
         "active": programme.active,
         "created_at": iso(programme.created_at),

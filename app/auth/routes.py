@@ -2,7 +2,8 @@
 
 Who is signed in is decided on the server: the cookie carries a session token, and the user is
 the one of its live session (``surveys/staff/sessions.py``), so a copied cookie is worth nothing
-after sign-out, deactivation, a password reset or ``SESSION_HOURS``.
+after sign-out, deactivation, a password reset or ``SESSION_HOURS``. A member with a second
+factor is signed in only after its code (``ask_for_code``, then ``app/auth/two_factor.py``).
 """
 
 import time
@@ -16,7 +17,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth import bp
 from app.auth.decorators import role_required
-from app.auth.forms import AccountForm, LoginForm
+from app.auth.forms import AccountForm, ChangePasswordForm, DisableTotpForm, LoginForm
 from app.extensions import db, limiter, login_manager
 from surveys.kernel import clock
 from surveys.models import StaffUser
@@ -27,9 +28,14 @@ from surveys.staff.accounts import (
     set_digest_opt_in,
     set_format_locale,
 )
+from surveys.staff.policy import totp_required
 from surveys.staff.sessions import end_session, find_signed_in, start_session
+from surveys.staff.totp import has_totp, remaining_recovery_codes
 
 LOGIN_FAILED = "Email or password is wrong."
+# Other sign-in pages' answers past their rate limit: endpoint → page(wait words); filled by
+# app/auth/passwords.py and app/auth/two_factor.py.
+LIMITED_PAGES: dict = {}
 
 login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
@@ -37,6 +43,10 @@ login_manager.login_message_category = "info"
 
 # The key of the session cookie that carries the server-side session's token.
 SESSION_TOKEN = "_kaiku_session"
+# Between a right password and a right code: whose password it was, and when (a timestamp).
+PENDING_USER = "_kaiku_2fa_user"
+PENDING_SINCE = "_kaiku_2fa_since"
+PENDING_CODE_MINUTES = 5
 
 
 @login_manager.user_loader
@@ -63,11 +73,11 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _limits_off() -> bool:
+def limits_off() -> bool:
     return not current_app.config["LOGIN_RATE_LIMIT_ENABLED"]
 
 
-def _failed(response: WerkzeugResponse) -> bool:
+def failed(response: WerkzeugResponse) -> bool:
     # Only failed attempts count: a success redirects. Colleagues behind one office address
     # who sign in correctly never lock each other out.
     return response.status_code == 200
@@ -84,16 +94,16 @@ def _submitted_email() -> str:
     key_func=get_remote_address,
     scope="address",
     methods=["POST"],
-    deduct_when=_failed,
-    exempt_when=_limits_off,
+    deduct_when=failed,
+    exempt_when=limits_off,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
     key_func=_submitted_email,
     scope="account",
     methods=["POST"],
-    deduct_when=_failed,
-    exempt_when=_limits_off,
+    deduct_when=failed,
+    exempt_when=limits_off,
 )
 def login() -> str | WerkzeugResponse:
     """The sign-in form; on success, on to ``next`` (a path on this site) or the overview.
@@ -109,26 +119,51 @@ def login() -> str | WerkzeugResponse:
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            # A fresh session for the signed-in user: nothing from before sign-in carries over.
-            session.clear()
-            record_sign_in(db.session, user)
-            lifetime = current_app.permanent_session_lifetime
-            token = start_session(db.session, user, lifetime)
-            db.session.commit()
-            login_user(user)
-            session[SESSION_TOKEN] = token
-            return redirect(next_url or url_for("insights.overview"))
+            if has_totp(db.session, user):
+                db.session.commit()  # a rehashed password is kept
+                return ask_for_code(user, next_url)
+            return complete_sign_in(user, next_url)
         error = LOGIN_FAILED
     return render_template("auth/login.html", form=form, error=error, next_url=next_url)
 
 
-@bp.errorhandler(RateLimitExceeded)
-def too_many_attempts(exc: RateLimitExceeded) -> tuple[str, int]:
-    """The sign-in page again, saying how long to wait; 429 (Retry-After is added after)."""
+def complete_sign_in(user: StaffUser, next_url: str | None) -> WerkzeugResponse:
+    """Sign ``user`` in (password, and code if they have a second factor, are right): a fresh
+    cookie session, nothing from before sign-in carried over, and a server-side session."""
+    session.clear()
+    record_sign_in(db.session, user)
+    lifetime = current_app.permanent_session_lifetime
+    token = start_session(db.session, user, lifetime)
+    db.session.commit()
+    login_user(user)
+    session[SESSION_TOKEN] = token
+    return redirect(next_url or url_for("insights.overview"))
+
+
+def ask_for_code(user: StaffUser, next_url: str | None) -> WerkzeugResponse:
+    """The password was right and ``user`` has a second factor: remember that (for
+    ``PENDING_CODE_MINUTES``) in a fresh cookie session, and ask for the code. No one is signed
+    in yet."""
+    session.clear()
+    session[PENDING_USER] = user.id
+    session[PENDING_SINCE] = clock.now().timestamp()
+    return redirect(url_for("auth.login_code", next=next_url))
+
+
+def wait_words() -> str:
+    """How long the limit that was just hit lasts, in words ("a minute", "7 minutes")."""
     current = limiter.current_limit
     seconds = current.reset_at - time.time() if current is not None else 60
     minutes = max(1, round(seconds / 60))
-    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_attempts(exc: RateLimitExceeded) -> tuple[str, int]:
+    """The page again, saying how long to wait; 429 (Retry-After is added after)."""
+    wait = wait_words()
+    if request.endpoint in LIMITED_PAGES:
+        return LIMITED_PAGES[request.endpoint](wait), 429
     form = LoginForm(formdata=None, email=request.form.get("email", "")[:320])
     error = f"Too many failed sign-in attempts. Please wait {wait} and try again."
     next_url = safe_next(request.args.get("next"))
@@ -176,4 +211,20 @@ def account() -> str | WerkzeugResponse:
             flash("Saved. You will not get the weekly digest.", "success")
         return redirect(url_for("auth.account"))
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/account.html", form=form, now=clock.now()), status
+    return account_page(form=form), status
+
+
+def account_page(**forms: object) -> str:
+    """/account with its three parts: settings, password change, second factor; a part whose
+    form is not given gets an empty one."""
+    forms.setdefault("form", AccountForm(formdata=None, obj=current_user))
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("disable_form", DisableTotpForm(formdata=None))
+    return render_template(
+        "auth/account.html",
+        now=clock.now(),
+        has_totp=has_totp(db.session, current_user),
+        totp_required=totp_required(db.session),
+        recovery_left=remaining_recovery_codes(db.session, current_user),
+        **forms,
+    )

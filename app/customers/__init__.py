@@ -1,7 +1,8 @@
-"""The staff customer page: one customer's record, stage, answers, tasks and timeline."""
+"""The staff customer pages: the directory, and one customer's record, stage, answers, tasks,
+timeline and the reply form."""
 
 from flask import Blueprint
 
 bp = Blueprint("customers", __name__)
 
-from app.customers import routes  # noqa: E402,F401
+from app.customers import directory, routes  # noqa: E402,F401

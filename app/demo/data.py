@@ -1,5 +1,5 @@
 """The demo's people and what they say, in English and Finnish; two Swedish-speaking newcomers
-(see ``app.demo.seed``)."""
+(see ``app.demo.seed``) and the friends promoters referred."""
 
 CUSTOMERS = [
     ("Aino Virtanen", "fi"), ("Olivia Smith", "en"), ("Eero Korhonen", "fi"),
@@ -15,8 +15,21 @@ CUSTOMERS = [
     ("Laura Niemi", "fi"), ("Daniel Hughes", "en"), ("Matti Kinnunen", "fi"),
     ("Mia Edwards", "en"), ("Riikka Turunen", "fi"), ("Samuel Turner", "en"),
     ("Jussi Salonen", "fi"), ("Ella Baker", "en"), ("Elina Rantanen", "fi"),
-    ("Noah Harris", "en"),
+    ("Noah Harris", "en"), ("Aleksi Virta", "fi"), ("Ruby Morris", "en"),
+    ("Iida Koivisto", "fi"), ("Alfie Cooper", "en"), ("Pekka Lindholm", "fi"),
+    ("Freya Ward", "en"), ("Minna Aaltonen", "fi"), ("Leo Bennett", "en"),
+    ("Tuomas Heikkilä", "fi"), ("Evie Cox", "en"), ("Anni Karjalainen", "fi"),
+    ("Oscar Price", "en"), ("Jari Mattila", "fi"), ("Poppy Reed", "en"),
+    ("Heidi Räsänen", "fi"), ("Archie Gray", "en"), ("Satu Laaksonen", "fi"),
+    ("Harriet Fox", "en"), ("Kalle Miettinen", "fi"), ("Max Ellis", "en"),
 ]  # fmt: skip
+
+# The friends promoters brought: each signs up through a referral link (a conversion).
+REFERRED = (
+    ("Linnea Berg", "sv"), ("Tom Fletcher", "en"), ("Onni Kallio", "fi"),
+    ("Maisie Hunt", "en"), ("Eino Lahtinen", "fi"), ("Rosie Marsh", "en"),
+    ("Aada Peltonen", "fi"), ("Finley Shaw", "en"),
+)  # fmt: skip
 
 COMMENTS = {
     "nps": {

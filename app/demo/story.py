@@ -1,78 +1,112 @@
-"""The demo's story: customers with their past, who was asked what and when, what they answered,
-and what the team already did about the older answers (resolved rescue work, clicked referrals).
+"""The demo's story: customers with their past, who was asked what and when, and what they
+answered; each send, answer and its processing a moment on the ``Timeline``, made by the real
+services at the time it happened.
 
-Drawn from one seeded random generator (``seed.SEED``), so every run tells the same story; the
-helpers add and flush, like the services they call.
+Drawn from one seeded random generator (``seed.SEED``), so every run tells the same story.
 """
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.demo.data import COMMENTS
+from app.demo.data import COMMENTS, STAFF
+from app.demo.timeline import Timeline
+from surveys.answers.processing import Outcome, process_responses
+from surveys.answers.recording import add_comment, record_answer
 from surveys.catalog.scoring import NEGATIVE_CATEGORY, POSITIVE_CATEGORY, categorize
-from surveys.kernel import clock
+from surveys.customers.events import record_event
+from surveys.delivery.dispatch import dispatch_due, expire_overdue, remind_due
+from surveys.delivery.eligibility import quiet_decision
+from surveys.delivery.scheduling import invite_by_email
 from surveys.kernel.settings import Settings
-from surveys.models import Customer, Event, Invitation, Referral, RescueTask, Response, Survey
-from surveys.referrals.codes import invite_promoters
-from surveys.rescue.opening import RescueCase, open_rescue_tasks
+from surveys.lifecycle.evaluation import evaluate
+from surveys.models import Customer, Invitation, Response, Survey
 
 # Recent detractors, in days ago: two still inside the 24 h rescue window, two overdue.
 RECENT_DETRACTORS = (0.15, 0.6, 1.4, 2.6)
+# A month's price per seat: what a customer's ``mrr`` attribute is made of.
+SEAT_PRICE = {"free": 0, "pro": 40, "business": 80}
+FREE_SEATS = 3  # a free plan is for small teams
+AGENTS = tuple(email for email, _, role in STAFF if role == "agent")
+ACCOUNT_OWNER = AGENTS[0]
+ANSWER_DELAY = timedelta(hours=2)  # from the email to the click
+PROCESS_DELAY = timedelta(minutes=1)  # the worker's turn
+TICKET_TO_SURVEY = timedelta(minutes=60)  # the CSAT trigger rule's delay
 
 
-def add_past_events(
-    session: Session, rng: random.Random, customer: Customer, now: datetime
-) -> None:
-    """A customer's history of lifecycle events, already evaluated (they shaped the past)."""
-    signed_up = now - timedelta(days=rng.uniform(90, 400))
-    history = [("signed_up", signed_up), ("onboarding_completed", signed_up + timedelta(days=14))]
-    if rng.random() < 0.5:
-        history.append(("support_ticket_closed", now - timedelta(days=rng.uniform(3, 60))))
-    for name, when in history:
-        session.add(
-            Event(
-                customer=customer,
-                name=name,
-                properties={"source": "demo"},
-                occurred_at=when,
-                received_at=when,
-                evaluated_at=when,
-            )
-        )
+def monthly_value(plan: str, seats: int) -> int:
+    """The customer's MRR: the plan's seat price times the seats (a free plan is worth 0)."""
+    return SEAT_PRICE[plan] * seats
 
 
-def add_customer(session: Session, rng: random.Random, n: int, name: str, locale: str) -> Customer:
+def customer_fields(rng: random.Random, n: int, name: str, locale: str) -> dict[str, Any]:
+    """The API's customer fields of demo customer ``n`` (record_event upserts them)."""
     first, last = name.lower().split()
     ascii_name = f"{first}.{last}".translate(str.maketrans("äöå", "aoa"))
-    customer = Customer(
-        external_id=f"demo-{n:03d}",
-        email=f"{ascii_name}@example.com",
-        name=name,
-        locale=locale,
-        timezone="Europe/Helsinki"
+    timezone = (
+        "Europe/Helsinki"
         if locale == "fi"
-        else rng.choice(["Europe/London", "America/New_York", "Europe/Dublin"]),
-        stage=rng.choice(["active"] * 4 + ["loyal"] * 3 + ["onboarding", "at_risk"]),
-        attributes={
-            "plan": rng.choice(["free", "pro", "pro", "business"]),
-            "segment": rng.choice(["smb", "smb", "mid_market", "enterprise"]),
-            "country": "FI" if locale == "fi" else rng.choice(["GB", "US", "IE", "SE"]),
-            "seats": rng.choice([1, 3, 5, 12, 25, 80]),
-        },
+        else rng.choice(["Europe/London", "America/New_York", "Europe/Dublin"])
     )
-    # Derived, not drawn, so the random story stays the same: big accounts have an owner in
-    # the support team (their rescue tasks go to her) and a monthly value that makes them high
-    # priority.
-    seats = customer.attributes["seats"]
-    customer.attributes |= {"mrr": seats * 40}
-    if customer.attributes["segment"] == "enterprise":
-        customer.attributes |= {"account_owner": "aino@kaiku.example"}
-    session.add(customer)
-    session.flush()
-    return customer
+    plan = rng.choice(["free", "pro", "pro", "business"])
+    segment = rng.choice(["smb", "smb", "mid_market", "enterprise"])
+    country = "FI" if locale == "fi" else rng.choice(["GB", "US", "IE", "SE"])
+    seats = rng.choice([1, 3, 5, 12, 25, 80])
+    if plan == "free":
+        seats = min(seats, FREE_SEATS)
+    attributes: dict[str, Any] = {
+        "plan": plan,
+        "segment": segment,
+        "country": country,
+        "seats": seats,
+        "mrr": monthly_value(plan, seats),
+        # Who looks after them: the triggering event names the agent too (tickets), and every
+        # invitation records it as "handled by" when it goes out.
+        "support_agent": ACCOUNT_OWNER if segment == "enterprise" else AGENTS[n % len(AGENTS)],
+    }
+    if segment == "enterprise":  # big accounts have an owner: their rescue tasks go to her
+        attributes["account_owner"] = ACCOUNT_OWNER
+    return {
+        "external_id": f"demo-{n:03d}",
+        "email": f"{ascii_name}@example.com",
+        "name": name,
+        "locale": locale,
+        "timezone": timezone,
+        "attributes": attributes,
+    }
+
+
+def import_customer(
+    session: Session, settings: Settings, rng: random.Random, fields: dict[str, Any], at: datetime
+) -> Customer:
+    """A customer and their lifecycle so far, sent as events (before any survey existed, so
+    they move stages and trigger nothing): signed up, onboarded, perhaps renewed."""
+    signed_up = at - timedelta(days=rng.uniform(28, 340))
+    wanted = rng.choice(["active"] * 4 + ["loyal"] * 3 + ["onboarding", "active"])
+    history = [("signed_up", signed_up, {"source": rng.choice(["website", "partner"])})]
+    if wanted != "onboarding":
+        agent = {"agent": fields["attributes"]["support_agent"]}
+        history.append(("onboarding_completed", signed_up + timedelta(days=14), agent))
+    if wanted == "loyal":
+        history.append(("renewed", at - timedelta(days=rng.uniform(1, 10)), {"term": "annual"}))
+    event_ids = []
+    for name, when, properties in history:
+        event, _ = record_event(
+            session,
+            customer=fields,
+            name=name,
+            properties=properties,
+            occurred_at=when,
+            idempotency_key=f"{fields['external_id']}-{name}",
+        )
+        event_ids.append(event.id)
+    evaluate(session, event_ids, settings)
+    return event.customer
 
 
 Plan = list[tuple[Survey, Customer, int | None, float]]
@@ -100,10 +134,11 @@ def nps_plan(rng: random.Random, survey: Survey, customers: list[Customer]) -> P
 
 
 def csat_plan(rng: random.Random, survey: Survey, customers: list[Customer]) -> Plan:
-    """Half the customers had a support ticket closed and were asked about it."""
+    """Twenty paying customers had a support ticket closed (the CSAT rule asks paying plans)."""
     scores: list[int | None] = [5] * 7 + [4] * 5 + [3] * 3 + [2, 1] + [None] * 3
     rng.shuffle(scores)
-    asked = rng.sample(customers, len(scores))
+    paying = [c for c in customers if c.attributes["plan"] != "free"]
+    asked = rng.sample(paying, len(scores))
     return [
         (survey, customer, score, round(rng.uniform(0.3, 50), 3))
         for customer, score in zip(asked, scores, strict=True)
@@ -122,78 +157,115 @@ def pick_comment(rng: random.Random, kind: str, score: int, locale: str) -> str 
     return rng.choice(COMMENTS[kind][mood][locale])
 
 
-def backdate_invitation(
-    session: Session,
-    invitation: Invitation,
-    sent: datetime,
-    settings: Settings,
-    *,
-    answered: bool = True,
-) -> None:
-    expires = sent + settings.invitation_ttl
-    values = {"created_at": sent, "sent_at": sent, "expires_at": expires}
-    if answered:
-        values |= {"status": "answered", "answered_at": sent + timedelta(hours=2)}
-    else:
-        values["status"] = "expired" if expires < clock.now() else "sent"
-    session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+def send_time(timezone: str | None, wanted: datetime, settings: Settings) -> datetime:
+    """``wanted``, or the last hour before it outside quiet hours in ``timezone``: the story's
+    emails went out when Kaiku sends them, so nothing in it was postponed."""
+    moment = wanted
+    for _ in range(24):
+        if quiet_decision(timezone, moment, settings).send:
+            return moment
+        moment -= timedelta(hours=1)
+    return moment
 
 
-def add_history(session: Session, rng: random.Random, response_id: int, settings: Settings) -> None:
-    """What the team already did about an old answer: resolved rescue work, clicked referrals."""
-    response = session.execute(
-        select(Response).where(Response.id == response_id).execution_options(populate_existing=True)
-    ).scalar_one()
-    category = categorize(response.survey.kind, response.score)
-    later = response.answered_at + timedelta(hours=rng.uniform(2, 20))
-    if category == NEGATIVE_CATEGORY[response.survey.kind]:
-        case = RescueCase(
-            response.id, response.customer_id, response.survey_id, response.answered_at, "normal"
+@dataclass
+class Asked:
+    """One planned ask as it plays out: filled in by its moments."""
+
+    survey: Survey
+    customer: Customer
+    score: int | None
+    comment: str | None
+    sent: datetime
+    invitation_id: int | None = None
+    outcome: Outcome | None = None
+
+
+class Story:
+    """Puts each planned ask on the timeline: the send, the reminder or expiry if unanswered,
+    the answer and its processing; ``then`` is called with each processed ask."""
+
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        timeline: Timeline,
+        then: Callable[[Asked], None],
+    ) -> None:
+        self.session, self.settings, self.timeline, self.then = session, settings, timeline, then
+
+    def ask(
+        self,
+        survey: Survey,
+        customer: Customer,
+        score: int | None,
+        comment: str | None,
+        answered_at: datetime,
+    ) -> Asked:
+        """Plan one ask; ``answered_at`` is when it was answered (or, unanswered, sent)."""
+        wanted = answered_at - ANSWER_DELAY if score is not None else answered_at
+        sent = send_time(customer.timezone, wanted, self.settings)
+        asked = Asked(survey, customer, score, comment, sent)
+        if survey.kind == "csat":
+            self.timeline.at(asked.sent - TICKET_TO_SURVEY, lambda: self._ticket_closed(asked))
+            self.timeline.at(asked.sent, lambda: self._dispatch(asked))
+        else:
+            self.timeline.at(asked.sent, lambda: self._invite(asked))
+        if score is None:
+            if survey.reminder_days:
+                reminder = asked.sent + timedelta(days=survey.reminder_days)
+                self.timeline.at(reminder, lambda: remind_due(self.session, self.settings))
+            closes = asked.sent + timedelta(days=survey.expire_days, minutes=1)
+            self.timeline.at(closes, lambda: expire_overdue(self.session))
+            return asked
+        self.timeline.at(answered_at, lambda: self._answer(asked))
+        self.timeline.at(answered_at + PROCESS_DELAY, lambda: self._process(asked))
+        return asked
+
+    def _invite(self, asked: Asked) -> None:
+        """An integrator asks for the NPS by the API: the send decided as every send is."""
+        invitation, _ = invite_by_email(
+            self.session, asked.survey, asked.customer, self.settings, at=asked.sent
         )
-        task_id = open_rescue_tasks(session, [case], settings)[response.id]
-        note = rng.choice(
-            [
-                "Called the customer, explained the fix and credited a month.",
-                "Emailed an apology and walked them through the workaround.",
-                "Left two voicemails and an email; no reply, closed.",
-            ]
+        asked.invitation_id = invitation.id
+
+    def _ticket_closed(self, asked: Asked) -> None:
+        """The helpdesk reports the closed ticket: the CSAT rule schedules the survey."""
+        customer = asked.customer
+        agent = customer.attributes["support_agent"]
+        event, _ = record_event(
+            self.session,
+            customer={"external_id": customer.external_id},
+            name="support_ticket_closed",
+            properties={"ticket": f"T-{3000 + customer.id}", "agent": agent},
+            idempotency_key=f"{customer.external_id}-ticket",
         )
-        outcome = rng.choice(["won_back", "lost", "no_reply"])
-        # Derived, not drawn (the random story stays the same): first contact 1 to 30 hours
-        # after the answer, so some met the SLA and some did not.
-        contacted = response.answered_at + timedelta(hours=1 + response.id * 7 % 30)
-        task = session.get(RescueTask, task_id)
-        session.execute(
-            update(RescueTask)
-            .where(RescueTask.id == task_id)
-            .values(
-                status="resolved",
-                outcome=outcome,
-                resolution_note=note,
-                first_contact_at=contacted,
-                sla_met=contacted <= task.due_at,
-                resolved_at=max(later, contacted),
-                winback={"won_back": "won_back", "lost": "not_won_back"}.get(outcome),
-                winback_at=max(later, contacted) if outcome != "no_reply" else None,
-                created_at=response.answered_at,
-                updated_at=max(later, contacted),
-            )
-            .execution_options(synchronize_session=False)
+        (invitation,) = evaluate_and_invite(self.session, event.id, self.settings)
+        asked.invitation_id = invitation.id
+
+    def _dispatch(self, asked: Asked) -> None:
+        dispatch_due(self.session, self.settings)
+
+    def _answer(self, asked: Asked) -> None:
+        invitation = self.session.get(Invitation, asked.invitation_id)
+        if invitation is None or invitation.status != "sent":
+            return  # not sent after all (eligibility said no): nobody could answer it
+        record_answer(self.session, invitation, asked.score, channel="email")
+        if asked.comment:
+            add_comment(self.session, invitation, asked.comment)
+
+    def _process(self, asked: Asked) -> None:
+        invitation = self.session.get(Invitation, asked.invitation_id)
+        if invitation is None or invitation.status != "answered":
+            return
+        response_id = self.session.scalar(
+            select(Response.id).where(Response.invitation_id == invitation.id)
         )
-    elif category == POSITIVE_CATEGORY[response.survey.kind] and response.survey.kind == "nps":
-        referral_id = invite_promoters(session, [(response.id, response.customer_id)]).get(
-            response.id
-        )
-        if referral_id is not None:
-            clicks = rng.choice([0, 1, 2, 3, 5, 8])
-            session.execute(
-                update(Referral)
-                .where(Referral.id == referral_id)
-                .values(clicks=clicks, conversions=rng.randint(0, clicks // 2), created_at=later)
-                .execution_options(synchronize_session=False)
-            )
+        (asked.outcome,) = process_responses(self.session, [response_id], self.settings)
+        self.then(asked)
+
+
+def evaluate_and_invite(session: Session, event_id: int, settings: Settings) -> list[Invitation]:
+    """Evaluate one event now, as the worker does, and return the invitations it made."""
+    evaluate(session, [event_id], settings)
+    return list(session.scalars(select(Invitation).where(Invitation.event_id == event_id)))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("rescue", __name__)
 
-from app.rescue import routes  # noqa: E402,F401
+from app.rescue import report_page, routes  # noqa: E402,F401

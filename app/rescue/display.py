@@ -4,7 +4,7 @@ from datetime import datetime
 
 from app.formatting import moment
 from app.insights.routes import humanize
-from app.rescue.forms import OUTCOME_LABELS, STAGE_LABELS, STATUS_LABELS
+from app.rescue.forms import OUTCOME_LABELS, STAGE_LABELS, STATUS_LABELS, WINBACK_LABELS
 from surveys.models import RescueTaskEvent
 from surveys.reports.overview import score_tone
 
@@ -14,6 +14,7 @@ TIMELINE_KINDS = {
     "response": "Answer",
     "rescue_task": "Rescue task",
     "stage_change": "Stage",
+    "reply": "Reply",
 }
 
 
@@ -58,10 +59,16 @@ def history_text(event: RescueTaskEvent) -> str:
         case "escalated":
             return "Escalated to the admins: overdue"
         case "winback":
-            return f"Win-back: {str(d.get('to', '')).replace('_', ' ')}"
+            return f"Win-back: {winback_label(d.get('to'))}"
     label = event.action.replace("_", " ").capitalize()
     extra = ", ".join(f"{k}: {v}" for k, v in d.items() if v is not None)
     return f"{label} ({extra})" if extra else label
+
+
+def winback_label(state: object) -> str:
+    """The measured win-back in words, never the agent's outcome's: "Won back (next answer)"."""
+    text = str(state or "")
+    return WINBACK_LABELS.get(text, text.replace("_", " "))
 
 
 def _moment(value: object) -> datetime | None:
@@ -89,6 +96,7 @@ def template_helpers(now: datetime) -> dict:
         "tone": score_tone,
         "status_label": lambda s: STATUS_LABELS.get(s, (s or "").replace("_", " ")),
         "outcome_label": lambda o: OUTCOME_LABELS.get(o, (o or "").replace("_", " ")),
+        "winback_label": winback_label,
         "stage_label": lambda s: STAGE_LABELS.get(s, (s or "").replace("_", " ")),
         "history_text": history_text,
         "timeline_kinds": TIMELINE_KINDS,

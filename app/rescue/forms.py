@@ -30,11 +30,19 @@ STATUS_LABELS = {
     "contacted": "Contacted",
     "resolved": "Resolved",
 }
+# The agent's outcome, worded as the agent's view; the measured win-back (WINBACK_LABELS) is
+# another thing, decided by the customer's next answer.
 OUTCOME_LABELS = {
-    "won_back": "Won back",
+    "satisfied": "Customer satisfied (agent's view)",
+    "won_back": "Customer satisfied (agent's view)",  # the old name, in older history lines
     "lost": "Lost",
     "no_reply": "No reply",
     "not_actionable": "Not actionable",
+}
+WINBACK_LABELS = {
+    "pending": "Win-back pending (waiting for the next answer)",
+    "won_back": "Won back (next answer)",
+    "not_won_back": "Not won back (next answer)",
 }
 STAGE_LABELS = {stage: stage.replace("_", " ").capitalize() for stage in STAGES}
 _STATUS_FILTER_LABELS = {"active": "Not resolved", "all": "All"} | STATUS_LABELS
@@ -89,6 +97,10 @@ class QueueFilterForm(FlaskForm):
 
 class TakeForm(FlaskForm):
     """ "Take it": assign the task to whoever is signed in. Only the CSRF token."""
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form (Reopen): the CSRF token is its only field."""
 
 
 class AssignForm(FlaskForm):

@@ -1,4 +1,5 @@
-"""Rescue pages: the queue, one task with the customer's timeline and its actions, the report.
+"""Rescue pages: the queue, one task with the customer's timeline and its actions (the report:
+``report_page``).
 
 Views are thin: read the form, call ``surveys.rescue.actions``, commit (which sends the emails
 the action queued), and redirect (POST-redirect-GET). A form or domain error renders the task
@@ -6,12 +7,10 @@ again with a 4xx status and the error, after a rollback: nothing changed.
 """
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth.decorators import role_required
@@ -22,10 +21,10 @@ from app.rescue.display import template_helpers
 from app.rescue.forms import (
     STATUS_LABELS,
     AssignForm,
+    ConfirmForm,
     FollowUpForm,
     NoteForm,
     QueueFilterForm,
-    ReportFilterForm,
     StatusForm,
     TakeForm,
 )
@@ -33,20 +32,20 @@ from surveys.customers.timeline import customer_timeline
 from surveys.kernel import clock
 from surveys.kernel.actor import Actor
 from surveys.kernel.errors import KaikuError
-from surveys.models import RescueTask, StaffUser
+from surveys.models import RescueTask
 from surveys.rescue import actions as rescue_actions
+from surveys.rescue.emails import follow_up_greeting
 from surveys.rescue.queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
-from surveys.rescue.report import rescue_report
 
 WORKERS = ("admin", "agent")
-READERS = ("admin", "agent", "analyst")
 # The status a task's status form offers first: the next step of the usual path.
 NEXT_STATUS = {
     "open": "in_progress",
     "in_progress": "contacted",
     "contacted": "resolved",
-    "resolved": "in_progress",  # reopening, for admins
+    "resolved": "in_progress",  # reopening (the Reopen button), for admins
 }
+HIDDEN_WHEN_RESOLVED = ("status", "assign", "follow_up")
 # Each action form's field-name prefix, so forms on one page never share a field name or id.
 PREFIXES = {"assign": "assign", "status": "status", "note": "note", "follow_up": "mail"}
 
@@ -147,6 +146,25 @@ def change_status(task_id: int) -> WerkzeugResponse | tuple[str, int]:
     return act(task, run, message, forms={"status": form})
 
 
+@bp.post("/<int:task_id>/reopen", endpoint="reopen")
+@role_required("admin")
+def reopen(task_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """An admin's Reopen button on a resolved task: back to in progress, with a history event
+    (the domain refuses a task that is not resolved: 409)."""
+    task = load_task(task_id)
+    if not ConfirmForm().validate():
+        return render_task(task, status=400, error="The form expired; try again.")
+    if task.status != "resolved":
+        return render_task(task, status=409, error="This task is not resolved: nothing to reopen.")
+
+    def run() -> None:
+        rescue_actions.change_status(
+            db.session, task, NEXT_STATUS["resolved"], actor=_me(), settings=_settings()
+        )
+
+    return act(task, run, "Reopened: the task is in progress again.")
+
+
 @bp.post("/<int:task_id>/notes", endpoint="note")
 @role_required(*WORKERS)
 def add_note(task_id: int) -> WerkzeugResponse | tuple[str, int]:
@@ -185,20 +203,6 @@ def follow_up(task_id: int) -> WerkzeugResponse | tuple[str, int]:
 
     address = task.customer.email
     return act(task, run, f"Follow-up sent to {address}.", forms={"follow_up": form})
-
-
-@bp.get("/report", endpoint="report")
-@role_required(*READERS)
-def report_page() -> tuple[str, int] | str:
-    """Rescue figures by agent and by survey over an optional date range (UTC days)."""
-    form = ReportFilterForm(formdata=request.args)
-    if not form.validate():
-        return render_template("rescue/report.html", form=form, report=None), 400
-    since = _day_start(form.since.data)
-    until = _day_start(form.until.data + timedelta(days=1)) if form.until.data else None
-    report = rescue_report(db.session, since=since, until=until)
-    names = dict(db.session.execute(select(StaffUser.email, StaffUser.name)).all())
-    return render_template("rescue/report.html", form=form, report=report, staff_names=names)
 
 
 # ---------- helpers ----------
@@ -267,6 +271,7 @@ def render_task(
             formdata=None, prefix=PREFIXES["status"], data={"status": NEXT_STATUS[task.status]}
         ),
         "note": NoteForm(formdata=None, prefix=PREFIXES["note"]),
+        "reopen": ConfirmForm(formdata=None),
         "follow_up": FollowUpForm(
             formdata=None,
             prefix=PREFIXES["follow_up"],
@@ -277,9 +282,17 @@ def render_task(
         "rescue/task.html",
         task=task,
         forms=blank | (forms or {}),
+        # The summary links to the failed form's fields, unless the page does not show that
+        # form (a resolved task has no status, assign or follow-up form): its message stands.
+        failed_forms=[
+            form
+            for name, form in (forms or {}).items()
+            if not (task.status == "resolved" and name in HIDDEN_WHEN_RESOLVED)
+        ],
         error=error,
         timeline=customer_timeline(db.session, task.customer, locale=staff_locale()),
         overdue=task.is_overdue(clock.now()),
+        follow_up_greeting=follow_up_greeting(task.customer),
     )
     return (page, status) if status != 200 else page
 
@@ -291,7 +304,3 @@ def _me() -> Actor:
 
 def _settings():
     return current_app.extensions["kaiku_settings"]
-
-
-def _day_start(day: date | None) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=UTC) if day else None

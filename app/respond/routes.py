@@ -30,6 +30,7 @@ from surveys.kernel.errors import ValidationError as ServiceValidationError
 from surveys.kernel.languages import N_, served_language
 from surveys.models import Invitation, Referral, Response
 from surveys.referrals.codes import active_programme, referral_url
+from surveys.referrals.rewards import reward_text
 
 
 def _invitation(token: str) -> Invitation:
@@ -200,7 +201,7 @@ def thanks(token: str) -> ResponseReturnValue:
         thanks_message=g.brand.thanks_message(category, _lang()),
         referral_state=state,
         referral_url=referral_url(settings, referral) if referral else None,
-        reward=referral.programme.reward if referral else None,
+        reward=reward_text(referral.programme, _lang()) if referral else None,
     )
 
 
@@ -218,7 +219,7 @@ def referral_status(token: str) -> ResponseReturnValue:
     return jsonify(
         status=state,
         url=referral_url(settings, referral) if referral else None,
-        reward=referral.programme.reward if referral else None,
+        reward=reward_text(referral.programme, _lang()) if referral else None,
     )
 
 

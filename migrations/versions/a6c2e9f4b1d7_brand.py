@@ -1,14 +1,14 @@
 """brand: the house brand and per-survey overrides (name, logo, colour, sender, footer, thanks)
 
 Revision ID: a6c2e9f4b1d7
-Revises: f3a8c1d6e2b9
+Revises: a6c2e9d4b817
 Create Date: 2026-12-01 14:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "a6c2e9f4b1d7"
-down_revision = "f3a8c1d6e2b9"
+down_revision = "a6c2e9d4b817"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 """Recording answers: one response per invitation, a new answer replacing the old one."""
 
 import functools
+from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from surveys.kernel.aftercommit import run_after_commit
 from surveys.kernel.db import dialect_insert
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.models import Invitation, Response
+from surveys.models.rollups import touch_stale
 
 MAX_COMMENT_LENGTH = 5000
 # One message per response: the worker buffers them and processes each burst as one batch.
@@ -39,11 +41,21 @@ def record_answer(session: Session, invitation: Invitation, score: int, *, chann
         "p_stage": invitation.customer.stage,
         "p_now": now,
     }
-    response_id = session.execute(_answer_statement(dialect), params).scalar_one()
+    response_id, answered_at = session.execute(_answer_statement(dialect), params).one()
     if dialect != "postgresql" and invitation.status != "answered":
         session.execute(_mark_answered(), {"p_invitation": invitation.id, "p_now": now})
+    # The figures are exact at once: the answer's day and its invitation's send day are read
+    # from the raw rows until the worker recounts them.
+    cells = [(invitation.survey_id, _utc_day(answered_at))]
+    if invitation.sent_at is not None:
+        cells.append((invitation.survey_id, _utc_day(invitation.sent_at)))
+    touch_stale(session, cells)
     run_after_commit(session, PROCESS_TASK, [response_id])
     return response_id
+
+
+def _utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
 
 
 @functools.cache
@@ -73,11 +85,11 @@ def _answer_statement(dialect: str):
             "updated_at": insert.excluded.updated_at,
             "processed_at": None,
         },
-    ).returning(table.c.id)
+    ).returning(table.c.id, table.c.answered_at)
     if dialect != "postgresql":
         return upsert
     answered = upsert.cte("answered")
-    return select(answered.c.id).add_cte(_mark_answered().cte("marked"))
+    return select(answered.c.id, answered.c.answered_at).add_cte(_mark_answered().cte("marked"))
 
 
 @functools.cache
@@ -106,9 +118,13 @@ def add_comment(session: Session, invitation: Invitation, comment: str) -> int:
             f"Please keep the comment under {MAX_COMMENT_LENGTH} characters.",
             fields={"comment": "too long"},
         )
-    response_id = session.scalar(select(Response.id).where(Response.invitation_id == invitation.id))
-    if response_id is None:
+    found = session.execute(
+        select(Response.id, Response.answered_at).where(Response.invitation_id == invitation.id)
+    ).one_or_none()
+    if found is None:
         raise NotFoundError("Choose a score first.")
+    response_id = found.id
+    touch_stale(session, [(invitation.survey_id, _utc_day(found.answered_at))])
     session.execute(
         update(Response)
         .where(Response.id == response_id)

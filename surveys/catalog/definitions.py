@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from surveys.kernel.errors import NotFoundError, ValidationError
+from surveys.kernel.errors import NotFoundError, Problems, ValidationError
 from surveys.kernel.languages import BY_CODE, CODES, DEFAULT_LANGUAGE, N_, translations
 from surveys.kernel.tokens import new_token
 from surveys.models import KINDS, Invitation, Survey
@@ -90,16 +90,19 @@ def create_survey(
     unknown = set(policy) - set(POLICY_FIELDS)
     if unknown:
         raise ValidationError("Unknown survey fields.", fields={f: "unknown" for f in unknown})
-    given = _checked_texts(texts or {})
+    problems = Problems()  # name, texts and policy: every problem at once
+    name = problems.check(_clean_name, name)
+    given = problems.check(_checked_texts, texts or {}) or {}
     values = default_texts(kind)
     for code, by_key in given.items():
         values[code] = values.get(code, {}) | {k: v for k, v in by_key.items() if v is not None}
-    if set(values.get(DEFAULT_LANGUAGE, {})) != set(TEXT_KEYS):
+    if not problems.errors and set(values.get(DEFAULT_LANGUAGE, {})) != set(TEXT_KEYS):
         raise ValidationError("A survey needs its English texts.", fields={"texts.en": "required"})
-    policy = _clean_policy(POLICY_DEFAULTS, policy)
+    policy = problems.check(_clean_policy, POLICY_DEFAULTS, policy)
+    problems.raise_any("The survey is not valid.")
     survey = Survey(
         key=new_token(12),
-        name=_clean_name(name),
+        name=name,
         kind=kind,
         active=bool(active),
         texts={code: by_key for code, by_key in values.items() if by_key},
@@ -131,13 +134,20 @@ def update_survey(session: Session, survey: Survey, **changes: Any) -> Survey:
             "These survey fields cannot be changed.",
             fields={f: "cannot be changed" for f in unknown},
         )
+    problems = Problems()  # name, texts and policy: every problem at once
     current = {field: getattr(survey, field) for field in POLICY_FIELDS}
-    policy = _clean_policy(current, {f: changes[f] for f in POLICY_FIELDS if f in changes})
+    given = {f: changes[f] for f in POLICY_FIELDS if f in changes}
+    policy = problems.check(_clean_policy, current, given)
+    name = problems.check(_clean_name, changes["name"]) if "name" in changes else None
     if "texts" in changes:
-        texts = _merged_texts(survey.texts, _checked_texts(changes["texts"]))
+        given_texts = problems.check(_checked_texts, changes["texts"])
+        texts = None
+        if given_texts is not None:
+            texts = problems.check(_merged_texts, survey.texts, given_texts)
+    problems.raise_any("The survey is not valid.")
     for field, value in changes.items():
         if field == "name":
-            survey.name = _clean_name(value)
+            survey.name = name
         elif field == "active":
             if not isinstance(value, bool):
                 raise ValidationError("active must be true or false.", fields={"active": "boolean"})
@@ -193,6 +203,7 @@ def _checked_texts(texts: Any) -> Texts:
     if not isinstance(texts, dict):
         raise ValidationError("texts must be an object.", fields={"texts": "an object"})
     checked: Texts = {}
+    problems = Problems()
     for code, by_key in texts.items():
         if code not in BY_CODE:
             raise ValidationError(
@@ -205,9 +216,10 @@ def _checked_texts(texts: Any) -> Texts:
                 fields={f"texts.{code}": f"only {', '.join(TEXT_KEYS)}"},
             )
         checked[code] = {
-            key: None if text is None else _clean_text(f"texts.{code}.{key}", text)
+            key: None if text is None else problems.check(_clean_text, f"texts.{code}.{key}", text)
             for key, text in by_key.items()
         }
+    problems.raise_any("Some survey texts are not valid.")
     return checked
 
 

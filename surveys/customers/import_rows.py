@@ -1,6 +1,7 @@
 """One batch of an import's rows into customers: a few statements per batch, not per row.
 
-Each row is checked in Python first (a bad one is reported and skipped); the good ones are
+Each row is checked in Python first (a bad one is reported with every reason it has, not only
+the first, and skipped); the good ones are
 written together in one savepoint, with one query loading the batch's customers. When the
 database refuses the batch anyway, it is redone row by row, each in its own savepoint, so only
 the refused row is lost.
@@ -25,8 +26,9 @@ SNAPSHOT_FIELDS = ("email", "name", "locale", "timezone", "stage", "unsubscribed
 TRUE_WORDS = frozenset({"true", "yes", "1", "kyllä"})
 FALSE_WORDS = frozenset({"false", "no", "0", "ei"})
 
-Outcome = tuple[str, str | None]  # ("created" | "updated" | "unchanged", None), ("error", reason)
-Checked = tuple[str, dict[str, Any]] | str  # (external_id, checked fields), or why not
+# ("created" | "updated" | "unchanged", None), or ("error", every reason the row was refused)
+Outcome = tuple[str, list[str] | None]
+Checked = tuple[str, dict[str, Any]] | list[str]  # (external_id, checked fields), or why not
 
 
 def import_rows(session: Session, columns: list[str], rows: list[Row]) -> list[Outcome]:
@@ -43,31 +45,38 @@ def import_rows(session: Session, columns: list[str], rows: list[Row]) -> list[O
             with session.begin_nested():
                 outcomes += _write(session, [item])
         except (IntegrityError, DataError) as exc:
-            outcomes.append(("error", f"the database refused the row ({type(exc.orig).__name__})"))
+            why = f"the database refused the row ({type(exc.orig).__name__})"
+            outcomes.append(("error", [why]))
     return outcomes
 
 
 def _checked_row(columns: list[str], row: Row) -> Checked:
+    """The row's checked fields, or every reason it is refused (in the order of its columns)."""
     if len(row.cells) != len(columns):
-        return f"{len(row.cells)} values, but the header has {len(columns)} columns"
+        return [f"{len(row.cells)} values, but the header has {len(columns)} columns"]
+    external_id, fields, problems = _fields(columns, row.cells)
     try:
-        return check_customer_fields(*_fields(columns, row.cells))
-    except ValueError as exc:
-        return str(exc)
+        checked = check_customer_fields(external_id, fields)
     except ValidationError as exc:
-        reasons = [f"{name}: {why}" for name, why in exc.fields.items()]
-        return "; ".join(reasons) or exc.message
+        problems = {name: why for name, why in exc.fields.items()} | problems
+        if not problems:
+            return [exc.message]
+    if problems:
+        order = {column: index for index, column in enumerate(["external_id", *columns])}
+        names = sorted(problems, key=lambda name: order.get(name, len(order)))
+        return [f"{name}: {problems[name]}" for name in names]
+    return checked
 
 
 def _write(session: Session, checked: list[Checked]) -> list[Outcome]:
     first_values: dict[str, dict[str, Any]] = {}
     for item in checked:
-        if not isinstance(item, str):
+        if not isinstance(item, list):
             first_values.setdefault(*item)
     customers, created = load_or_create_customers(session, first_values)
     outcomes: list[Outcome] = []
     for item in checked:
-        if isinstance(item, str):
+        if isinstance(item, list):
             outcomes.append(("error", item))
             continue
         external_id, values = item
@@ -86,7 +95,10 @@ def _write(session: Session, checked: list[Checked]) -> list[Outcome]:
     return outcomes
 
 
-def _fields(columns: list[str], cells: list[str]) -> tuple[str, dict[str, Any]]:
+def _fields(columns: list[str], cells: list[str]) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """The row's external id and fields as ``check_customer_fields`` takes them, and the
+    problems only the file's own words show (a missing id, an unsubscribed that is no yes/no)."""
+    problems: dict[str, str] = {}
     fields: dict[str, Any] = {}
     attributes: dict[str, Any] = {}
     external_id = ""
@@ -99,8 +111,9 @@ def _fields(columns: list[str], cells: list[str]) -> tuple[str, dict[str, Any]]:
         elif column == "unsubscribed":
             word = value.lower()
             if word not in TRUE_WORDS | FALSE_WORDS:
-                raise ValueError(f"unsubscribed: true or false, not {value[:40]!r}")
-            fields["unsubscribed"] = word in TRUE_WORDS
+                problems["unsubscribed"] = f"true or false, not {value[:40]!r}"
+            else:
+                fields["unsubscribed"] = word in TRUE_WORDS
         elif column == "stage":
             fields[column] = value.lower()
         elif column in FIELD_COLUMNS:
@@ -108,10 +121,10 @@ def _fields(columns: list[str], cells: list[str]) -> tuple[str, dict[str, Any]]:
         else:
             attributes[column.removeprefix(ATTRIBUTE_PREFIX)] = scalar_from_text(value)
     if not external_id:
-        raise ValueError("external_id: required")
+        problems["external_id"] = "required"
     if attributes:
         fields["attributes"] = attributes
-    return external_id, fields
+    return external_id, fields, problems
 
 
 def _snapshot_of(customer: Customer) -> dict[str, Any]:

@@ -117,10 +117,11 @@ def run_batches(
     yields how many rows are processed. The last batch marks the import done.
 
     The stored file is read once, as the batches consume it (a resumed run skips the rows
-    already processed). A bad row is recorded as ``{"line", "reason"}`` and skipped. The
-    counters advance only if no one else advanced them meanwhile, so two runs of one import
-    never count a row twice. Each batch is flushed; the caller commits before asking for the
-    next (that commit is the progress others see).
+    already processed). A bad row is recorded as ``{"line", "reason", "reasons"}`` (every
+    reason of the row; ``reason`` joins them) and skipped. The counters advance only if no
+    one else advanced them meanwhile, so two runs of one import never count a row twice.
+    Each batch is flushed; the caller commits before asking for the next (that commit is the
+    progress others see).
 
     :raises ConflictError: another run processed these rows first; roll back and stop.
     :raises ValidationError: the stored file can no longer be read.
@@ -137,11 +138,13 @@ def run_batches(
     errors = list(customer_import.errors or [])
     while True:
         batch = list(islice(rows, batch_size))
-        for row, (outcome, reason) in zip(batch, import_rows(session, columns, batch), strict=True):
+        outcomes = import_rows(session, columns, batch)
+        for row, (outcome, reasons) in zip(batch, outcomes, strict=True):
             if outcome in counts:
                 counts[outcome] += 1
             elif len(errors) < MAX_STORED_ERRORS:
-                errors.append({"line": row.line, "reason": reason})
+                # "reason" in one line as before; "reasons" each of them, for the list.
+                errors.append({"line": row.line, "reason": "; ".join(reasons), "reasons": reasons})
         start_at, processed = processed, processed + len(batch)
         done = processed >= total or len(batch) < batch_size
         values: dict[str, Any] = {

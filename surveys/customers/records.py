@@ -17,8 +17,8 @@ from surveys.kernel.addresses import email_address
 from surveys.kernel.db import insert_for, insert_ignore
 from surveys.kernel.errors import ConflictError, NotFoundError, ValidationError
 from surveys.kernel.languages import normalise_locale
-from surveys.models import STAGES, Customer, SegmentAttribute
-from surveys.models.rollups import mark_customers_stale
+from surveys.models import STAGES, Customer
+from surveys.models.rollups import mark_segments_moved
 
 MAX_EXTERNAL_ID_LENGTH = 255
 MAX_NAME_LENGTH = 255
@@ -28,7 +28,6 @@ MAX_ATTRIBUTE_KEY_LENGTH = 64
 MAX_ATTRIBUTE_VALUE_LENGTH = 1000
 INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,10}")
-_SEGMENTS = "kaiku.segment_names"
 UPSERT_FIELDS = ("email", "name", "locale", "timezone", "stage", "attributes", "unsubscribed")
 
 
@@ -68,11 +67,26 @@ def check_customer_fields(external_id: Any, fields: dict[str, Any]) -> tuple[str
 
     :raises ValidationError: as ``upsert_customer``, every offending field named at once.
     """
-    external_id = _check_external_id(external_id)
+    refused: list[ValidationError] = []
+    try:
+        external_id = _check_external_id(external_id)
+    except ValidationError as exc:
+        refused.append(exc)
     unknown = set(fields) - set(UPSERT_FIELDS)
     if unknown:
-        raise ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
-    return external_id, _checked(fields)
+        refused.append(
+            ValidationError("Unknown customer fields.", fields={f: "unknown" for f in unknown})
+        )
+    try:
+        values = _checked({k: v for k, v in fields.items() if k not in unknown})
+    except ValidationError as exc:
+        refused.append(exc)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        errors = {name: why for exc in refused for name, why in exc.fields.items()}
+        raise ValidationError("Some customer fields are not valid.", fields=errors)
+    return external_id, values
 
 
 def apply_customer_fields(
@@ -89,22 +103,10 @@ def apply_customer_fields(
             before = dict(customer.attributes or {})
             value = {k: v for k, v in (before | value).items() if v is not None}
             if not initial and customer.id is not None:
-                _segments_moved(session, customer.id, before, value)
+                mark_segments_moved(session, customer.id, before, value)
         setattr(customer, field, value)
     if stage is not None:
         move_stage(session, customer, stage, cause=cause, initial=initial)
-
-
-def _segments_moved(
-    session: Session, customer_id: int, before: dict[str, Any], after: dict[str, Any]
-) -> None:
-    """The dashboard slices by a segment attribute as it is now: when one changes, the rollup
-    cells of the customer's answers are recounted."""
-    names = session.info.get(_SEGMENTS)
-    if names is None:  # once per session: imports call this per row
-        names = session.info[_SEGMENTS] = set(session.scalars(select(SegmentAttribute.name)))
-    if any(before.get(name) != after.get(name) for name in names):
-        mark_customers_stale(session, [customer_id])
 
 
 def load_or_create_customers(

@@ -1,7 +1,8 @@
 """A customer's timeline: everything Kaiku knows happened to them, newest first.
 
-Events, invitations (with status and suppression reason), answers, rescue tasks and lifecycle
-stage changes, merged into one list for the agent working a rescue task. One query per kind
+Events, invitations (with status and suppression reason), answers, rescue tasks, lifecycle
+stage changes and staff replies (who wrote, the subject), merged into one list for the agent
+working a rescue task. One query per kind
 (plus one for the answers' themes), whatever the customer's history holds.
 """
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from surveys.kernel.formatting import format_moment
 from surveys.models import (
     Customer,
+    CustomerReply,
     Event,
     Invitation,
     RescueTask,
@@ -27,7 +29,7 @@ DEFAULT_LIMIT = 100
 # Event properties shown inline, and how long one value may be before it is cut.
 MAX_PROPERTIES = 6
 MAX_VALUE_LENGTH = 60
-KINDS = ("event", "invitation", "response", "rescue_task", "stage_change")
+KINDS = ("event", "invitation", "response", "rescue_task", "stage_change", "reply")
 # On the same instant, what happened later in the flow comes first (newest first).
 _ORDER = {kind: n for n, kind in enumerate(reversed(KINDS))}
 
@@ -61,6 +63,7 @@ def customer_timeline(
         *_responses(session, customer.id, limit),
         *_tasks(session, customer.id, limit),
         *_stage_changes(session, customer.id, limit),
+        *_replies(session, customer.id, limit),
     ]
     entries.sort(key=lambda e: (e.at, _ORDER[e.kind], e.link[1] if e.link else 0), reverse=True)
     return entries
@@ -215,6 +218,30 @@ def _stage_changes(session: Session, customer_id: int, limit: int) -> list[Timel
             facts={"from": change.from_stage, "to": change.to_stage, "cause": change.cause},
         )
         for change in changes
+    ]
+
+
+def _replies(session: Session, customer_id: int, limit: int) -> list[TimelineEntry]:
+    replies = session.scalars(
+        select(CustomerReply)
+        .where(CustomerReply.customer_id == customer_id)
+        .order_by(CustomerReply.created_at.desc(), CustomerReply.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        TimelineEntry(
+            kind="reply",
+            at=reply.created_at,
+            title=f"Reply from {reply.sender_label}: {reply.subject}",
+            detail=f"to {reply.to_address}",
+            link=("reply", reply.id),
+            facts={
+                "sender": reply.sender_label,
+                "subject": reply.subject,
+                "response_id": reply.response_id,
+            },
+        )
+        for reply in replies
     ]
 
 

@@ -10,7 +10,9 @@ from surveys.models.invitations import INVITATION_STATUSES, OPEN_STATUSES, Invit
 from surveys.models.outbox import OUTBOX_STATUSES, OutboxEmail
 from surveys.models.reanalysis import REANALYSIS_STATUSES, ReanalysisRun
 from surveys.models.referrals import Referral, ReferralProgramme
+from surveys.models.replies import CustomerReply
 from surveys.models.rescue import (
+    OUTCOME_ALIASES,
     OUTCOMES,
     PRIORITIES,
     RESCUE_STATUSES,
@@ -23,6 +25,12 @@ from surveys.models.responses import Response, ResponseTheme
 from surveys.models.rollups import AnswerRollup, DeliveryRollup, RollupCell, ThemeRollup
 from surveys.models.segments import SegmentAttribute
 from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser, WeeklyDigest
+from surveys.models.staff_security import (
+    PasswordResetToken,
+    RecoveryCode,
+    StaffPolicy,
+    StaffTotp,
+)
 from surveys.models.themes import DismissedThemeTerm, Theme
 
 __all__ = [
@@ -33,6 +41,7 @@ __all__ = [
     "KINDS",
     "OPEN_STATUSES",
     "OUTBOX_STATUSES",
+    "OUTCOME_ALIASES",
     "OUTCOMES",
     "REANALYSIS_STATUSES",
     "PRIORITIES",
@@ -46,12 +55,15 @@ __all__ = [
     "Brand",
     "Customer",
     "CustomerImport",
+    "CustomerReply",
     "DeliveryRollup",
     "DismissedThemeTerm",
     "Event",
     "Invitation",
     "OutboxEmail",
+    "PasswordResetToken",
     "ReanalysisRun",
+    "RecoveryCode",
     "Referral",
     "ReferralProgramme",
     "RescueNote",
@@ -62,7 +74,9 @@ __all__ = [
     "ResponseTheme",
     "SegmentAttribute",
     "StageChange",
+    "StaffPolicy",
     "StaffSession",
+    "StaffTotp",
     "StaffUser",
     "Survey",
     "Theme",

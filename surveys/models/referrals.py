@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
@@ -14,7 +14,11 @@ class ReferralProgramme(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # What a promoter (and the friend) get: ``rewards`` by language ({"fi": ..., "sv": ...});
+    # ``reward``, the text from before there were languages, stands in for English. Shown by
+    # surveys.referrals.rewards.reward_text. Replaced as a whole on change (JSON).
     reward: Mapped[str | None] = mapped_column(Text)
+    rewards: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # The only place /r/<code> ever redirects to.
     landing_url: Mapped[str] = mapped_column(String(2000))
     active: Mapped[bool] = mapped_column(default=True)

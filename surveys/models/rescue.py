@@ -13,7 +13,13 @@ from surveys.models.staff import ApiKey, StaffUser
 
 RESCUE_STATUSES = ("open", "in_progress", "contacted", "resolved")
 PRIORITIES = ("high", "normal")
-OUTCOMES = ("won_back", "lost", "no_reply", "not_actionable")
+# The agent's outcome (how the talk ended, in the agent's view) and the measured win-back (what
+# the customer did next) have distinct names: "satisfied" is the agent's word, "won_back" only
+# ever the customer's next answer or renewal (surveys/rescue/winback.py).
+OUTCOMES = ("satisfied", "lost", "no_reply", "not_actionable")
+# Old outcome names still accepted (the API, before migration c4e8a2f6b1d3 renamed the stored
+# value) and read as the new one.
+OUTCOME_ALIASES = {"won_back": "satisfied"}
 # pending: resolved, waiting for the customer's next answer or a renewal; won_back; not_won_back:
 # the next answer was below 7.
 WINBACK_STATES = ("pending", "won_back", "not_won_back")

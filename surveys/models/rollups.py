@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal,
     select,
     true,
+    tuple_,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -34,12 +35,14 @@ from surveys.kernel.db import insert_for
 from surveys.models.base import Base
 from surveys.models.invitations import Invitation
 from surveys.models.responses import Response
+from surveys.models.segments import SegmentAttribute
 
 # The worker's recount of stale cells (worker.report_tasks), sent with the surveys' ids.
 REFRESH_TASK = "kaiku.refresh_rollups"
 REFRESH_BATCH = 50
 # A slice value longer than this is counted by its first characters.
 MAX_VALUE_LENGTH = 200
+_SEGMENTS = "kaiku.segment_names"
 # "Not recorded" (a NULL stage, language, agent or attribute) in a rollup's value.
 NOT_RECORDED = ""
 
@@ -143,6 +146,32 @@ def mark_stale(session: Session, cells: Iterable[tuple[int, date]]) -> None:
     _register(session, {s for s, _ in unique})
 
 
+def touch_stale(session: Session, cells: Iterable[tuple[int, date]]) -> None:
+    """Mark cells stale that are not already, registering no recount: for recording an answer,
+    whose processing (right after, on the worker) marks them again and registers it.
+
+    Reading first (no lock) keeps the answer path from queueing on the row lock of today's
+    cell in the common case, where the cell is still stale from the previous answer. The rare
+    answer that reads "stale" just before a recount clears it is counted by that processing."""
+    wanted = sorted(set(cells))
+    if not wanted:
+        return
+    stale = {
+        tuple(row)
+        for row in session.execute(
+            select(RollupCell.survey_id, RollupCell.day).where(
+                tuple_(RollupCell.survey_id, RollupCell.day).in_(wanted),
+                RollupCell.stale.is_(True),
+            )
+        )
+    }
+    todo = [cell for cell in wanted if cell not in stale]
+    if todo:
+        session.execute(
+            _upsert_stale(session), [{"survey_id": s, "day": d, "stale": True} for s, d in todo]
+        )
+
+
 def mark_stale_from(session: Session, rows) -> None:
     """Mark stale every cell a select of (survey_id, day) rows names, in one statement; the
     select must have a WHERE clause (SQLite's upsert-from-select needs one)."""
@@ -188,6 +217,16 @@ def mark_all_stale(session: Session, survey_id: int | None = None) -> None:
         answers = answers.where(Response.survey_id == survey_id)
         sends = sends.where(Invitation.survey_id == survey_id)
     mark_stale_from(session, answers.union(sends))
+
+
+def mark_segments_moved(session: Session, customer_id: int, before: dict, after: dict) -> None:
+    """The dashboard slices by a segment attribute as it is now: when one of the customer's
+    changes, the cells of their answers are recounted."""
+    names = session.info.get(_SEGMENTS)
+    if names is None:  # once per session: an import calls this for every row
+        names = session.info[_SEGMENTS] = set(session.scalars(select(SegmentAttribute.name)))
+    if any(before.get(name) != after.get(name) for name in names):
+        mark_customers_stale(session, [customer_id])
 
 
 def _register(session: Session, survey_ids: set[int]) -> None:

@@ -16,6 +16,7 @@ from surveys.kernel.errors import KaikuError, NotFoundError, ValidationError
 from surveys.kernel.settings import Settings
 from surveys.kernel.tokens import new_code
 from surveys.models import Referral, ReferralProgramme
+from surveys.referrals.rewards import clean_rewards
 
 # A DNS label (RFC 1123) after IDNA encoding; the last one, the top-level domain, is not a number.
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
@@ -73,15 +74,26 @@ def _real_host(host: str) -> bool:
 
 
 def create_programme(
-    session: Session, name: str, landing_url: str, reward: str | None = None, active: bool = True
+    session: Session,
+    name: str,
+    landing_url: str,
+    reward: str | None = None,
+    active: bool = True,
+    rewards: dict[str, str] | None = None,
 ) -> ReferralProgramme:
-    """Add a programme; flushes. :raises ValidationError: empty name or bad landing URL."""
+    """Add a programme; flushes. ``rewards`` are its reward texts by language, ``reward`` the
+    English one when ``rewards`` has none (surveys.referrals.rewards).
+
+    :raises ValidationError: empty name, bad landing URL, or a reward text in an unknown
+        language or empty.
+    """
     if not (name or "").strip():
         raise ValidationError("A programme needs a name.", fields={"name": "required"})
     programme = ReferralProgramme(
         name=name.strip(),
         landing_url=validate_landing_url(landing_url),
         reward=reward,
+        rewards=clean_rewards(rewards),
         active=active,
     )
     session.add(programme)

@@ -29,27 +29,23 @@ A ``Tally`` holds answers per score; category counts, Σ score and Σ score² fo
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, tuple_
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from surveys.catalog import scoring
 from surveys.models import (
-    AnswerRollup,
     DeliveryRollup,
     Invitation,
     Response,
     ResponseTheme,
-    RollupCell,
-    Survey,
     ThemeRollup,
 )
 from surveys.models.rollups import NOT_RECORDED, utc_day
-from surveys.reports import rollups
+from surveys.reports import cells, rollups
 
-PERIODS = ("day", "week", "month")
 DIMENSIONS = rollups.DIMENSIONS
 ATTRIBUTE_PREFIX = rollups.ATTRIBUTE_PREFIX
 ALL_TIME = (datetime(1970, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC))
@@ -131,79 +127,6 @@ def check_dimension(by: str) -> None:
     raise ValueError(f"Slice by one of {', '.join(DIMENSIONS)} or attribute:<name>, not {by!r}.")
 
 
-def _days(scope: Scope) -> tuple[date, date]:
-    """The scope's first day and the day after its last; the rollups count whole UTC days."""
-    for moment in (scope.start, scope.end):
-        if moment.astimezone(UTC).timetz() != time(tzinfo=UTC):
-            raise ValueError("A report's range starts and ends at midnight UTC.")
-    return scope.start.astimezone(UTC).date(), scope.end.astimezone(UTC).date()
-
-
-def _of_scope(column: Any, scope: Scope) -> Any:
-    if scope.survey_id is not None:
-        return column == scope.survey_id
-    return column.in_(select(Survey.id).where(Survey.kind == scope.kind))
-
-
-def _stale_cells(session: Session, scope: Scope) -> list[tuple[int, date]]:
-    """The scope's cells not recounted since their last change: read from the raw rows."""
-    first, end = _days(scope)
-    statement = select(RollupCell.survey_id, RollupCell.day).where(
-        RollupCell.stale.is_(True),
-        _of_scope(RollupCell.survey_id, scope),
-        RollupCell.day >= first,
-        RollupCell.day < end,
-    )
-    return [tuple(row) for row in session.execute(statement)]
-
-
-def _in_rollups(table: Any, scope: Scope, stale: list[tuple[int, date]]) -> list[Any]:
-    first, end = _days(scope)
-    where = [_of_scope(table.survey_id, scope), table.day >= first, table.day < end]
-    if stale:
-        where.append(tuple_(table.survey_id, table.day).not_in(stale))
-    return where
-
-
-def _answers(
-    session: Session, scope: Scope, by: str, *, per_day: bool = False
-) -> list[tuple[str | None, date | None, int, int, int]]:
-    """(value, day, score, answers, commented) rows: the rollups of fresh cells plus the raw
-    rows of stale ones, through the same slice expressions (``rollups.value_of``)."""
-    stale = _stale_cells(session, scope)
-    table = AnswerRollup
-    keys = [table.value, table.day] if per_day else [table.value]
-    fresh = (
-        select(*keys, table.score, func.sum(table.answers), func.sum(table.commented))
-        .where(table.dimension == by, *_in_rollups(table, scope, stale))
-        .group_by(*keys, table.score)
-    )
-    rows = [_row(row, per_day) for row in session.execute(fresh)]
-    if stale:
-        value = literal(NOT_RECORDED) if by == rollups.ALL else rollups.value_of(by)
-        day = utc_day(Response.answered_at)
-        raw_keys = [value, day] if per_day else [value]
-        commented = func.sum(case((rollups.has_comment(), 1), else_=0))
-        raw = (
-            select(*raw_keys, Response.score, func.count(), commented)
-            .select_from(Response)
-            .where(rollups.in_runs(Response.survey_id, Response.answered_at,
-                                   rollups.runs(stale)))
-            .group_by(*raw_keys[1:] if by == rollups.ALL else raw_keys, Response.score)
-        )  # fmt: skip
-        if by != rollups.ALL:
-            raw = rollups.joined(raw, by)
-        rows += [_row(row, per_day) for row in session.execute(raw)]
-    return rows
-
-
-def _row(row: Any, per_day: bool) -> tuple[str | None, date | None, int, int, int]:
-    value = row[0] if row[0] != NOT_RECORDED else None
-    day = _day(row[1]) if per_day else None
-    rest = row[2:] if per_day else row[1:]
-    return value, day, rest[0], int(rest[1]), int(rest[2] or 0)
-
-
 def _tally(kind: str, rows: Iterable[tuple[int, int]]) -> Tally:
     scores: dict[int, int] = {}
     for score, count in rows:
@@ -214,7 +137,7 @@ def _tally(kind: str, rows: Iterable[tuple[int, int]]) -> Tally:
 
 def totals(session: Session, scope: Scope) -> Tally:
     """Every answer in the scope, per score."""
-    rows = _answers(session, scope, rollups.ALL)
+    rows = cells.answer_rows(session, scope, rollups.ALL)
     return _tally(scope.kind, ((score, n) for _, _, score, n, _ in rows))
 
 
@@ -225,7 +148,7 @@ def commented(session: Session, scope: Scope) -> dict[int, int]:
 
 def totals_and_commented(session: Session, scope: Scope) -> tuple[Tally, dict[int, int]]:
     """``totals`` and ``commented`` from one read."""
-    rows = _answers(session, scope, rollups.ALL)
+    rows = cells.answer_rows(session, scope, rollups.ALL)
     counted: dict[int, int] = {}
     for _, _, score, _, with_comment in rows:
         if with_comment:
@@ -240,7 +163,7 @@ def by_day(session: Session, scope: Scope) -> dict[date, Tally]:
         for day, tally in _grouped(
             scope.kind,
             ((day, score, n) for _, day, score, n, _ in
-             _answers(session, scope, rollups.ALL, per_day=True)),
+             cells.answer_rows(session, scope, rollups.ALL, per_day=True)),
         ).items()
         if tally.n
     }  # fmt: skip
@@ -256,7 +179,7 @@ def _grouped(kind: str, rows: Iterable[tuple[Any, int, int]]) -> dict[Any, Tally
 def by_slice(session: Session, scope: Scope, by: str) -> dict[str | None, Tally]:
     """Answers per value of the dimension ``by`` (see ``check_dimension``), per score."""
     check_dimension(by)
-    rows = _answers(session, scope, by)
+    rows = cells.answer_rows(session, scope, by)
     grouped = _grouped(scope.kind, ((value, score, n) for value, _, score, n, _ in rows))
     return {value: tally for value, tally in grouped.items() if tally.n}
 
@@ -267,7 +190,7 @@ def by_slice_and_day(
     """Answers per value of ``by`` and UTC day, per score (a trend line per slice value)."""
     check_dimension(by)
     per_value: dict[str | None, list[tuple[date, int, int]]] = {}
-    for value, day, score, n, _ in _answers(session, scope, by, per_day=True):
+    for value, day, score, n, _ in cells.answer_rows(session, scope, by, per_day=True):
         per_value.setdefault(value, []).append((day, score, n))
     result = {}
     for value, rows in per_value.items():
@@ -279,11 +202,11 @@ def by_slice_and_day(
 
 def theme_mentions(session: Session, scope: Scope) -> list[tuple[str, int, str | None, bool, int]]:
     """(theme, score, sentiment label or None, mixed, mentions) over the scope, one row each."""
-    stale = _stale_cells(session, scope)
+    stale = cells.stale_cells(session, scope)
     table = ThemeRollup
     fresh = (
         select(table.theme, table.score, table.label, table.mixed, func.sum(table.mentions))
-        .where(*_in_rollups(table, scope, stale))
+        .where(*cells.in_rollups(table, scope, stale))
         .group_by(table.theme, table.score, table.label, table.mixed)
     )
     rows = list(session.execute(fresh))
@@ -309,11 +232,11 @@ def theme_days(
     session: Session, scope: Scope
 ) -> tuple[dict[str, dict[date, int]], dict[date, int]]:
     """Mentions per theme and UTC day, and comments per UTC day: a theme's share over time."""
-    stale = _stale_cells(session, scope)
+    stale = cells.stale_cells(session, scope)
     table = ThemeRollup
     fresh = (
         select(table.theme, table.day, func.sum(table.mentions))
-        .where(*_in_rollups(table, scope, stale))
+        .where(*cells.in_rollups(table, scope, stale))
         .group_by(table.theme, table.day)
     )
     rows = list(session.execute(fresh))
@@ -330,16 +253,11 @@ def theme_days(
     mentions: dict[str, dict[date, int]] = {}
     for theme, day, n in rows:
         per_day = mentions.setdefault(theme, {})
-        per_day[_day(day)] = per_day.get(_day(day), 0) + int(n)
+        per_day[cells.day_of(day)] = per_day.get(cells.day_of(day), 0) + int(n)
     comments: dict[date, int] = {}
-    for _, day, _, _, with_comment in _answers(session, scope, rollups.ALL, per_day=True):
+    for _, day, _, _, with_comment in cells.answer_rows(session, scope, rollups.ALL, per_day=True):
         comments[day] = comments.get(day, 0) + with_comment
     return mentions, comments
-
-
-def _day(value: date | str) -> date:
-    """SQLite's date() is text, PostgreSQL's a date."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def deliveries(session: Session, scope: Scope) -> Delivery:
@@ -347,11 +265,11 @@ def deliveries(session: Session, scope: Scope) -> Delivery:
 
     Only sent invitations count as delivered: a link handed out or a widget shown has no send.
     """
-    stale = _stale_cells(session, scope)
+    stale = cells.stale_cells(session, scope)
     table = DeliveryRollup
     delivered, answered = session.execute(
         select(func.sum(table.delivered), func.sum(table.answered)).where(
-            *_in_rollups(table, scope, stale)
+            *cells.in_rollups(table, scope, stale)
         )
     ).one()
     delivered, answered = int(delivered or 0), int(answered or 0)
@@ -363,23 +281,3 @@ def deliveries(session: Session, scope: Scope) -> Delivery:
         ).one()
         delivered, answered = delivered + raw_delivered, answered + raw_answered
     return Delivery(delivered, answered)
-
-
-def period_start(day: date, period: str) -> date:
-    """The first day of the day's ``period``: itself, its week's Monday, its month's 1st."""
-    if period == "day":
-        return day
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    raise ValueError(f"Period is one of {', '.join(PERIODS)}, not {period!r}.")
-
-
-def bucket(days: Mapping[date, Tally], period: str) -> dict[date, Tally]:
-    """Per-day tallies folded into periods, keyed by each period's first day."""
-    periods: dict[date, Tally] = {}
-    for day, tally in days.items():
-        start = period_start(day, period)
-        periods[start] = periods[start] + tally if start in periods else tally
-    return periods

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from surveys.catalog import scoring
 from surveys.kernel.errors import NotFoundError
 from surveys.models import Survey
-from surveys.reports import counts, figures, segments, stats
+from surveys.reports import counts, figures, periods, segments, stats
 
 QUICK_RANGES = ("7", "30", "90", "quarter")
 KINDS = tuple(scoring.SCALES)
@@ -140,15 +140,15 @@ def trend_by(session: Session, scope: counts.Scope, period: str, by: str) -> lis
 def _points(
     scope: counts.Scope, days: dict[date, counts.Tally], period: str
 ) -> list[dict[str, Any]]:
-    if period not in counts.PERIODS:
-        raise ValueError(f"Period is one of {', '.join(counts.PERIODS)}, not {period!r}.")
-    periods = counts.bucket(days, period)
+    if period not in periods.PERIODS:
+        raise ValueError(f"Period is one of {', '.join(periods.PERIODS)}, not {period!r}.")
+    folded = periods.bucket(days, period)
     first, last = scope.start.date(), (scope.end - timedelta(days=1)).date()
     points = []
-    start = counts.period_start(first, period)
+    start = periods.period_start(first, period)
     while start <= last:
-        following = _next_period(start, period)
-        estimate = _estimate(periods.get(start, counts.Tally(scope.kind)))
+        following = periods.next_period(start, period)
+        estimate = _estimate(folded.get(start, counts.Tally(scope.kind)))
         points.append(
             {
                 "start": max(start, first).isoformat(),
@@ -158,14 +158,6 @@ def _points(
         )
         start = following
     return points
-
-
-def _next_period(start: date, period: str) -> date:
-    if period == "day":
-        return start + timedelta(days=1)
-    if period == "week":
-        return start + timedelta(days=7)
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def breakdown(session: Session, scope: counts.Scope, by: str) -> dict[str, Any]:

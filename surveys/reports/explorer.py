@@ -166,7 +166,7 @@ def filtered_responses(session: Session, filters: ExplorerFilters) -> Select:
     if filters.attributes:
         dialect = session.get_bind().dialect.name
         matching = select(Customer.id).where(
-            *(_attribute_text(name, dialect) == value for name, value in filters.attributes.items())
+            *(attribute_text(name, dialect) == value for name, value in filters.attributes.items())
         )
         stmt = stmt.where(Response.customer_id.in_(matching))
     if filters.rescue is not None:
@@ -214,7 +214,7 @@ def _rescue_where(rescue: str) -> Any:
     return task
 
 
-def _attribute_text(name: str, dialect: str) -> Any:
+def attribute_text(name: str, dialect: str) -> Any:
     """The customer attribute ``name`` as text, the same on both backends: "pro", "42", "true".
 
     PostgreSQL's ``->>`` already gives that; SQLite's json_extract gives 1/0 for booleans, so

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from surveys.reports import counts
+from surveys.reports import counts, periods
 
 # The period a range is shown by: days for two weeks at most, weeks up to about half a year.
 DAILY_UP_TO = 14
@@ -47,15 +47,10 @@ def period_for(days: int) -> str:
 
 def period_starts(first: date, last: date, period: str) -> list[date]:
     """Every period overlapping [first, last], by its first day."""
-    starts, day = [], counts.period_start(first, period)
+    starts, day = [], periods.period_start(first, period)
     while day <= last:
         starts.append(day)
-        if period == "day":
-            day += timedelta(days=1)
-        elif period == "week":
-            day += timedelta(days=7)
-        else:
-            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        day = periods.next_period(day, period)
     return starts
 
 
@@ -81,6 +76,6 @@ def theme_trends(
 def _folded(days: dict[date, int], period: str) -> dict[date, int]:
     result: dict[date, int] = {}
     for day, n in days.items():
-        start = counts.period_start(day, period)
+        start = periods.period_start(day, period)
         result[start] = result.get(start, 0) + n
     return result

@@ -36,6 +36,7 @@ from surveys.kernel.actor import Actor
 from surveys.kernel.errors import ConflictError, ValidationError
 from surveys.kernel.settings import Settings
 from surveys.models import (
+    OUTCOME_ALIASES,
     RESCUE_STATUSES,
     OutboxEmail,
     RescueNote,
@@ -56,7 +57,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 MAX_SUBJECT_LENGTH = 200
 MAX_BODY_LENGTH = 10000
 # Outcomes after which Kaiku watches for the customer's next answer (or renewal).
-TRACKED_OUTCOMES = ("won_back", "lost", "no_reply")
+TRACKED_OUTCOMES = ("satisfied", "lost", "no_reply")
 _CHANGE = "change rescue tasks"
 
 
@@ -116,6 +117,7 @@ def change_status(
         ("status").
     """
     actor.require_changes(_CHANGE)
+    outcome = OUTCOME_ALIASES.get(outcome, outcome) if isinstance(outcome, str) else outcome
     if status not in RESCUE_STATUSES:
         raise ValidationError(
             f"Unknown status {status!r}.",

@@ -8,6 +8,7 @@ language (greeting and footer, from the catalogs; the body is the agent's own wo
 emails are in English.
 """
 
+import re
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.utils import formataddr
@@ -20,7 +21,7 @@ from surveys.kernel.languages import DEFAULT_LANGUAGE, served_language
 from surveys.kernel.settings import Settings
 from surveys.mail.outbox import deliver_after_commit
 from surveys.mail.render import email_env, greeting, new_message_id, valid_address
-from surveys.models import OutboxEmail, RescueTask, StaffUser
+from surveys.models import Customer, OutboxEmail, RescueTask, StaffUser
 
 # Escalation emails list at most this many tasks; the rest is a count and a link to the queue.
 ESCALATION_LIST_LIMIT = 50
@@ -47,22 +48,56 @@ def queue_follow_up_email(
 
     :raises ValidationError: the customer's address cannot be mailed.
     """
-    customer = task.customer
+    return queue_personal_email(
+        session,
+        task.customer,
+        kind="follow_up",
+        task_id=task.id,
+        survey_id=task.response.survey_id,
+        sender=sender,
+        subject=subject,
+        body=body,
+        settings=settings,
+    )
+
+
+def queue_personal_email(
+    session: Session,
+    customer: Customer,
+    *,
+    kind: str,
+    task_id: int | None,
+    survey_id: int | None,
+    sender: StaffUser,
+    subject: str,
+    body: str,
+    settings: Settings,
+) -> OutboxEmail:
+    """A staff member's own words to ``customer`` (a follow-up, or a reply outside any task) in
+    the follow-up email, into the outbox; Reply-To is the sender. It wears the brand of survey
+    ``survey_id`` (the house's with None). Flushes.
+
+    The email opens with ``follow_up_greeting`` unless ``body`` already opens with a greeting of
+    its own (``opens_with_greeting``): one greeting, whoever wrote it.
+
+    :raises ValidationError: the customer's address cannot be mailed.
+    """
     to_address = valid_address(customer.email)
     lang = served_language(customer.locale)
-    brand = brand_for(session, task.response.survey_id)
+    brand = brand_for(session, survey_id)
+    own = opens_with_greeting(body, lang)
     context = {
         **brand.email_context(settings),
         "lang": lang,
-        "greeting": greeting(lang, customer.name),
+        "greeting": None if own else follow_up_greeting(customer),
         "paragraphs": [p.strip() for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()],
         "sender_name": (sender.name or "").strip() or sender.email,
         "sender_email": sender.email,
     }
     return _add(
         session,
-        kind="follow_up",
-        task_id=task.id,
+        kind=kind,
+        task_id=task_id,
         to_address=to_address,
         subject=subject,
         template="rescue_follow_up",
@@ -72,6 +107,34 @@ def queue_follow_up_email(
         language=lang,
         brand=brand,
     )
+
+
+def follow_up_greeting(customer: Customer) -> str:
+    """The line a follow-up opens with (``Hi Harry Davies,``) in the customer's language: the
+    form shows it, so the agent need not write one."""
+    return greeting(served_language(customer.locale), customer.name)
+
+
+# Openings that make a message's first line its greeting, in every language Kaiku serves.
+_GREETING_WORDS = re.compile(
+    r"(hi|hello|hey|dear|good (morning|afternoon|evening)|hei|moi|terve|hyvä|"
+    r"hej|hejsan|hallå|bästa|kära)\b",
+    re.IGNORECASE,
+)
+# A greeting line is short and no sentence: "Hi Harry," yes, "Hi, I will call you." no.
+_GREETING_MAX_WORDS = 4
+
+
+def opens_with_greeting(body: str, language: str) -> bool:
+    """Whether the message's first line is a greeting of its own ("Hi Harry,", "Hei Aino!").
+
+    Also the word Kaiku's own greeting starts with in ``language`` (from the catalogs).
+    """
+    first = body.strip().split("\n", 1)[0].strip()
+    if not first or len(first.split()) > _GREETING_MAX_WORDS or any(c in first for c in ".?"):
+        return False
+    own_word = greeting(language, None).rstrip(",").strip().lower()
+    return bool(_GREETING_WORDS.match(first)) or first.lower().split()[0].rstrip(",!") == own_word
 
 
 def queue_assigned_email(session: Session, task: RescueTask, settings: Settings) -> OutboxEmail:
@@ -151,7 +214,7 @@ def _add(
     session: Session,
     *,
     kind: str,
-    task_id: int,
+    task_id: int | None,
     to_address: str,
     subject: str,
     template: str,

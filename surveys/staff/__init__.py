@@ -1,1 +1,2 @@
-"""Staff accounts, their roles and API keys."""
+"""Staff accounts, their roles, sessions, passwords (reset links, own changes), the TOTP second
+factor with its house rule, and API keys."""

@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from surveys.kernel import clock
 from surveys.kernel.addresses import email_address
-from surveys.kernel.errors import ConflictError, ValidationError
+from surveys.kernel.errors import ConflictError, Problems, ValidationError
 from surveys.kernel.formatting import FORMAT_LOCALES
 from surveys.models import ROLES, RescueTask, StaffUser
 from surveys.staff.sessions import end_all_sessions
@@ -79,10 +79,12 @@ def create_staff(
     :raises ValidationError: bad email shape, unknown role, or a password under 10 characters.
     :raises ConflictError: a staff user with this email exists.
     """
-    email = validate_email(email)
-    role = validate_role(role)
-    name = validate_name(name)
-    password = validate_password(password)
+    problems = Problems()  # every bad field at once
+    email = problems.check(validate_email, email)
+    role = problems.check(validate_role, role)
+    name = problems.check(validate_name, name)
+    password = problems.check(validate_password, password)
+    problems.raise_any("The staff user is not valid.")
     if find_staff(session, email) is not None:
         raise ConflictError(f"A staff user {email} exists already.", fields={"email": "taken"})
     user = StaffUser(

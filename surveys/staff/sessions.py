@@ -72,3 +72,13 @@ def end_all_sessions(session: Session, user: StaffUser) -> None:
     """End every session of ``user``, in every browser. Flushes; the caller commits."""
     session.execute(delete(StaffSession).where(StaffSession.staff_user_id == user.id))
     session.flush()
+
+
+def end_other_sessions(session: Session, user: StaffUser, keep_token: str | None) -> None:
+    """End every session of ``user`` except the one ``keep_token`` is (their own password
+    change: the other browsers are signed out, this one stays). Flushes; the caller commits."""
+    stmt = delete(StaffSession).where(StaffSession.staff_user_id == user.id)
+    if keep_token:
+        stmt = stmt.where(StaffSession.token_hash != hash_token(keep_token))
+    session.execute(stmt)
+    session.flush()

@@ -73,3 +73,30 @@ def test_keyboard_user_can_answer(live, live_server, browser, session, settings)
     page.wait_for_url("**/why")
     assert _answers(session) == [(7, None)]
     page.close()
+
+
+def test_finnish_promoter_reads_the_reward_in_finnish(
+    live, live_server, live_worker, browser, session, settings
+):
+    make_programme(
+        session,
+        reward="One month free for you and your friend",
+        rewards={"fi": "Kuukausi ilmaiseksi sinulle ja ystävällesi"},
+    )
+    new = make_invitation(session, settings, locale="fi")
+    session.commit()
+    page = browser.new_page(viewport={"width": 375, "height": 760})
+
+    page.goto(f"{live_server}/s/{new.token}?score=9")
+    page.wait_for_url("**/why")
+    page.get_by_role("link", name="Ohita").click()
+    page.wait_for_url("**/thanks")
+    page.locator("a[data-referral-url]").wait_for(state="visible", timeout=15_000)
+    reward = page.locator(".referral-reward")
+    assert reward.inner_text() == "Etu: Kuukausi ilmaiseksi sinulle ja ystävällesi"
+    assert "One month free" not in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "browser-thanks-fi-375.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "browser-thanks-fi-1280.png"), full_page=True)
+    page.close()

@@ -167,7 +167,7 @@ def test_agent_works_a_task_from_queue_to_resolution(
     outcome = tab_to(page, "status-outcome")
     assert outcome["outline"], "the focused field shows a focus outline"
     page.keyboard.press("ArrowDown")
-    assert focused(page)["value"] == "won_back"
+    assert focused(page)["value"] == "satisfied"
     tab_to(page, "status-note")
     page.keyboard.type("Credited the double charge; Ville thanked us.")
     button = tab_to(page, "status-submit")
@@ -177,11 +177,11 @@ def test_agent_works_a_task_from_queue_to_resolution(
         page.keyboard.press("Enter")
 
     task = reload(session, task_id)
-    assert (task.status, task.outcome) == ("resolved", "won_back")
+    assert (task.status, task.outcome) == ("resolved", "satisfied")
     assert task.resolution_note == "Credited the double charge; Ville thanked us."
     assert task.sla_met is True
     body = page.inner_text("body")
-    assert "Status: Contacted → Resolved, outcome Won back" in body
+    assert "Status: Contacted → Resolved, outcome Customer satisfied (agent's view)" in body
     assert "Follow-up email sent" in body
     assert session.scalar(select(RescueNote.body).where(RescueNote.task_id == task_id))
     shot(page, "4-resolved")

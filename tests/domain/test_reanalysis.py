@@ -137,7 +137,7 @@ def test_retagging_never_touches_rescue_tasks_referrals_or_what_the_pipeline_dec
     detractor = processed(session, settings, 1, "Terrible. Support hung up on me.")
     promoter = processed(session, settings, 10, "Love it!")
     task = session.scalars(select(RescueTask)).one()
-    session.execute(update(RescueTask).values(status="resolved", outcome="won_back"))
+    session.execute(update(RescueTask).values(status="resolved", outcome="satisfied"))
     session.execute(Referral.__table__.delete())  # as if the promoter's code had been removed
     tagged_by_an_old_analysis(session, detractor, promoter)
     before = {

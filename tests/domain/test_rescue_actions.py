@@ -24,7 +24,7 @@ from tests.factories.staff import make_staff
 from tests.servers import free_port, smtp_servers
 
 STATUSES = ("open", "in_progress", "contacted", "resolved")
-RESOLVE = {"outcome": "won_back", "note": "Called, refunded the order."}
+RESOLVE = {"outcome": "satisfied", "note": "Called, refunded the order."}
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def test_resolving_a_resolved_task_again_is_a_conflict(session, settings, task, 
             outcome="lost",
             note="again",
         )
-    assert task.outcome == "won_back"
+    assert task.outcome == "satisfied"
 
 
 def test_only_an_admin_reopens(session, settings, task, agent):

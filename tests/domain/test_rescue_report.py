@@ -48,7 +48,7 @@ def test_the_figures(session, settings):
         "resolved",
         actor=Actor.of_staff(ann),
         settings=settings,
-        outcome="won_back",
+        outcome="satisfied",
         note="ok",
     )
     t1.winback = "won_back"

@@ -173,7 +173,7 @@ def test_a_resurvey_is_dispatched_and_a_good_answer_wins_the_customer_back(
         task,
         "resolved",
         actor=Actor.of_staff(agent),
-        outcome="won_back",
+        outcome="satisfied",
         note="Refunded the double charge.",
         resurvey_after_days=7,
         settings=settings,

@@ -271,7 +271,8 @@ def test_list_shows_the_number_of_rules(admin, session):
     create_rule(session, survey, event_name="b", active=False)
     session.commit()
     listing = admin.get("/admin/surveys").get_data(as_text=True)
-    assert re.search(r'<td class="num">2<span class="cell-sub muted">1 active</span>', listing)
+    rules = r'<td class="num" data-label="Rules">2<span class="cell-sub muted">1 active</span>'
+    assert re.search(rules, listing)
 
 
 @pytest.mark.parametrize(

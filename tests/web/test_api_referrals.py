@@ -24,6 +24,30 @@ def test_create_and_list_programmes(api_client):
     assert api_client.get("/referral-programmes").get_json() == {"items": [programme]}
 
 
+def test_programme_reward_texts_by_language(api_client):
+    body = {
+        "name": "Friends",
+        "reward": "A month free",
+        "rewards": {"fi": "Kuukausi ilmaiseksi", "sv": "En månad gratis"},
+        "landing_url": "https://example.com/join",
+    }
+    response = api_client.post("/referral-programmes", body)
+    assert response.status_code == 201
+    assert response.get_json()["rewards"] == body["rewards"]
+    assert api_client.get("/referral-programmes").get_json()["items"][0]["rewards"] == {
+        "fi": "Kuukausi ilmaiseksi",
+        "sv": "En månad gratis",
+    }
+
+
+def test_programme_reward_texts_must_be_in_a_known_language(api_client, session):
+    for rewards in [{"de": "Ein Monat"}, {"fi": ""}, {"fi": 1}, ["fi"]]:
+        body = {"name": "F", "landing_url": "https://example.com", "rewards": rewards}
+        error = assert_error(api_client.post("/referral-programmes", body), 422)
+        assert any(field.startswith("rewards") for field in error["fields"]), (rewards, error)
+    assert session.scalar(select(func.count()).select_from(ReferralProgramme)) == 0
+
+
 def test_programme_landing_url_must_be_absolute_http_on_a_real_host(api_client, session):
     for url in [
         "javascript:alert(1)",

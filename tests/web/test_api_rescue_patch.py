@@ -74,7 +74,7 @@ def test_patch_works_a_task_to_resolution(api_client, session, settings, task):
         f"/rescue-tasks/{task.id}",
         {
             "status": "resolved",
-            "outcome": "won_back",
+            "outcome": "satisfied",
             "resolution_note": "Refunded.",
             "resurvey_after_days": 30,
         },
@@ -83,7 +83,7 @@ def test_patch_works_a_task_to_resolution(api_client, session, settings, task):
     body = response.get_json()
     assert (body["status"], body["outcome"], body["resolution_note"]) == (
         "resolved",
-        "won_back",
+        "satisfied",
         "Refunded.",
     )
     assert body["first_contact_at"] == (T0 + timedelta(hours=1)).isoformat()
@@ -159,7 +159,7 @@ def test_a_follow_up_over_the_api_is_sent_on_behalf_of_the_assignee(
         {
             "follow_up": {"subject": "About your answer", "body": "Hi,\n\nI'll call you today."},
             "status": "resolved",
-            "outcome": "won_back",
+            "outcome": "won_back",  # the old name: still accepted, as an alias of satisfied
             "resolution_note": "Called and fixed.",
         },
     )
@@ -167,6 +167,7 @@ def test_a_follow_up_over_the_api_is_sent_on_behalf_of_the_assignee(
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["status"] == "resolved" and body["sla_met"] is True
+    assert (body["outcome"], body["winback"]) == ("satisfied", "pending")
     assert body["first_contact_at"] == (T0 + timedelta(hours=2)).isoformat()
     follow_up = next(h for h in body["history"] if h["action"] == "follow_up")
     assert follow_up["actor"] is None

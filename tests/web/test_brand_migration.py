@@ -17,7 +17,7 @@ def test_the_brand_table_comes_and_goes_with_its_migration(tmp_path):
         )
         db.session.commit()
 
-        downgrade(directory=str(MIGRATIONS), revision="f3a8c1d6e2b9")
+        downgrade(directory=str(MIGRATIONS), revision="a6c2e9d4b817")
         assert "brands" not in sa.inspect(db.engine).get_table_names()
 
         upgrade(directory=str(MIGRATIONS), revision="a6c2e9f4b1d7")

@@ -71,16 +71,32 @@ def test_seed_demo_twice_seeds_once(cli, session):
     first = cli.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "Admin login: admin@kaiku.example / " in first.output
-    assert re.search(r"\d+ responses processed", first.output)
+    assert re.search(r"\d+ responses \(processed as they came in\)", first.output)
+    assert "nothing was added" not in first.output
     responses = session.scalar(select(func.count(Response.id)))
 
     second = cli.invoke(args=["seed-demo"])
 
     assert second.exit_code == 0, second.output
-    assert "exists already" in second.output
-    assert "Admin login" not in second.output
+    assert second.output.strip() == (
+        "The demo data is there already (seeded earlier); nothing was added."
+    )
     assert session.scalar(select(func.count(Survey.id))) == 2
     assert session.scalar(select(func.count(Response.id))) == responses > 30
+
+
+def test_the_demo_script_seeds_once_through_run_demo():
+    """scripts/demo used to run seed-demo and then run-demo, whose own seeding then said "the
+    demo data exists already" right under "Seeded ...": the console contradicted itself."""
+    from pathlib import Path
+
+    script = (Path(__file__).parents[2] / "scripts" / "demo").read_text()
+    commands = [
+        line.removeprefix("exec ") for line in script.splitlines() if ".venv/bin/flask" in line
+    ]
+
+    assert commands[-1].startswith(".venv/bin/flask run-demo")
+    assert not any("seed-demo" in line for line in commands)
 
 
 def test_seeded_admin_password_signs_in(cli, client):
@@ -145,6 +161,9 @@ def test_run_demo_without_redis_processes_in_process_and_serves(app, cli, sessio
     assert result.exit_code == 0, result.output
     assert "Processing: in-process (Redis not reachable at redis://127.0.0.1:1/0)" in result.output
     assert re.search(r"Sign in as admin@kaiku.example / \S+", result.output)
+    # One story on the console: seeded now, never also "there already".
+    assert result.output.count("Seeded 2 surveys") == 1
+    assert "nothing was added" not in result.output
     assert "http://127.0.0.1:5099/" in result.output
     ((args, kwargs),) = served
     assert args[:3] == ("127.0.0.1", 5099, app)

@@ -33,14 +33,28 @@ class InlineCode(HTMLParser):
         self.nonces: list[tuple[str, str | None]] = []
         self.style_attributes: list[str] = []
         self.handlers: list[str] = []
+        # The text of each <style> without a nonce: allowed only if listed by hash.
+        self.unnonced_styles: list[str] = []
+        self._style_text: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "style" or (tag == "script" and "src" not in attrs):
+        if tag == "style" and attrs.get("nonce") is None:
+            self._style_text = []
+        elif tag == "style" or (tag == "script" and "src" not in attrs):
             self.nonces.append((tag, attrs.get("nonce")))
         if attrs.get("style"):
             self.style_attributes.append(attrs["style"])
         self.handlers.extend(f"{tag} {name}" for name in attrs if name.startswith("on"))
+
+    def handle_data(self, data):
+        if self._style_text is not None:
+            self._style_text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "style" and self._style_text is not None:
+            self.unnonced_styles.append("".join(self._style_text))
+            self._style_text = None
 
 
 def sha256(text: str) -> str:
@@ -74,6 +88,11 @@ def policy_problems(endpoint: str, response) -> list[str]:
     for tag, given in found.nonces:
         if nonce is None or given != nonce.group(1):
             problems.append(f"an inline <{tag}> without this request's nonce")
+    problems.extend(
+        f"an inline <style> without this request's nonce: {style.strip()[:40]}"
+        for style in found.unnonced_styles
+        if sha256(style) not in directives.get("style-src", "")
+    )
     problems.extend(f"inline handler {handler}" for handler in found.handlers)
     problems.extend(
         f"style attribute not allowed by hash: {style[:40]}"

@@ -55,15 +55,16 @@ def test_bad_rows_are_reported_with_their_lines_and_good_rows_land(session):
     assert (done.total_rows, done.processed_rows) == (9, 9)  # the blank line is no row
     assert (done.created_count, done.updated_count, done.unchanged_count) == (2, 0, 0)
     assert imports.failed_rows(done) == 7
-    assert done.errors == [
-        {"line": 3, "reason": "email: not an email address"},
-        {"line": 5, "reason": "locale: a language tag like en, fi or sv-FI"},
-        {"line": 6, "reason": "external_id: required"},
-        {"line": 7, "reason": "email: not an email address"},
-        {"line": 9, "reason": "timezone: an IANA time zone name, like Europe/Helsinki"},
-        {"line": 11, "reason": "unsubscribed: true or false, not 'maybe'"},
-        {"line": 12, "reason": "2 values, but the header has 9 columns"},
+    assert [(e["line"], e["reason"]) for e in done.errors] == [
+        (3, "email: not an email address"),
+        (5, "locale: a language tag like en, fi or sv-FI"),
+        (6, "external_id: required"),
+        (7, "email: not an email address"),
+        (9, "timezone: an IANA time zone name, like Europe/Helsinki"),
+        (11, "unsubscribed: true or false, not 'maybe'"),
+        (12, "2 values, but the header has 9 columns"),
     ]
+    assert all(e["reasons"] == [e["reason"]] for e in done.errors)
     stored = customers(session)
     assert set(stored) == {"c1", "c6"}
     ann = stored["c1"]
@@ -260,7 +261,7 @@ def test_upload_runs_the_import_and_its_page_shows_progress_and_bad_rows(admin, 
     assert "Import of customers.csv" in page
     assert "<progress" in page
     assert "Rows not imported" in page
-    assert '<td class="num">3</td><td>email: not an email address</td>' in page
+    assert '<td class="num">3</td>\n          <td>email: not an email address</td>' in page
     assert 'http-equiv="refresh"' not in page  # done: no more refreshing
 
     status = admin.get(f"/admin/imports/{match.group(1)}/status").get_json()
@@ -352,3 +353,36 @@ def test_rows_with_any_language_tag_are_imported_as_given(session):
     assert {c.external_id: c.locale for c in customers(session).values()} == {
         "d1": "de", "d2": "sv-FI", "d3": "en-GB",
     }  # fmt: skip
+
+
+FOUR_REASONS = (
+    "external_id,email,timezone,stage,unsubscribed\n"
+    ",not-an-email,Mars/Olympus,royal,maybe\n"  # line 2: five things wrong
+    "c9,ok@example.com,Mars/Olympus,royal,\n"  # line 3: two
+)
+
+
+def test_a_bad_row_lists_every_reason_not_only_the_first(session):
+    done = run(session, FOUR_REASONS)
+
+    first, second = done.errors
+    assert first["line"] == 2 and first["reasons"] == [
+        "external_id: required",
+        "email: not an email address",
+        "timezone: an IANA time zone name, like Europe/Helsinki",
+        "stage: one of onboarding, active, loyal, advocate, at_risk, churned",
+        "unsubscribed: true or false, not 'maybe'",
+    ]
+    assert first["reason"] == "; ".join(first["reasons"])
+    assert second["line"] == 3 and len(second["reasons"]) == 2
+    assert customers(session) == {}
+
+
+def test_the_import_page_lists_each_reason_of_a_row(admin, session):
+    response = upload(admin, FOUR_REASONS.encode())
+
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    row = page[page.index('<td class="num">2</td>') : page.index('<td class="num">3</td>')]
+    assert row.count("<li>") == 5
+    assert "<li>email: not an email address</li>" in row
+    assert "<li>stage: one of onboarding, active, loyal, advocate, at_risk, churned</li>" in row

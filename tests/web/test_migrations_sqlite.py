@@ -113,3 +113,32 @@ def test_the_format_locale_migration_gives_existing_staff_english_and_goes_back(
         assert db.session.execute(sa.text("SELECT email FROM staff_users")).scalar() == (
             "ann@example.com"
         )
+
+
+def test_the_outcome_migration_renames_won_back_to_satisfied_and_back(tmp_path):
+    """The agent's outcome "won_back" becomes "satisfied"; the measured win-back keeps its name."""
+    app = app_on(f"sqlite:///{tmp_path / 'outcome.db'}")
+    insert = sa.text(
+        "INSERT INTO rescue_tasks (id, response_id, customer_id, survey_id, status, priority,"
+        " due_at, outcome, winback, created_at, updated_at) VALUES (:id, :id, 1, 1, 'resolved',"
+        " 'normal', '2026-01-01 00:00:00', :outcome, :winback, '2026-01-01 00:00:00',"
+        " '2026-01-01 00:00:00')"
+    )
+    rows = sa.text("SELECT outcome, winback FROM rescue_tasks ORDER BY id")
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="f3a8c1d6e2b9")
+        for id_, outcome, winback in ((1, "won_back", "won_back"), (2, "lost", "not_won_back")):
+            db.session.execute(insert, {"id": id_, "outcome": outcome, "winback": winback})
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS), revision="c4e8a2f6b1d3")
+        assert db.session.execute(rows).all() == [
+            ("satisfied", "won_back"),
+            ("lost", "not_won_back"),
+        ]
+
+        downgrade(directory=str(MIGRATIONS), revision="f3a8c1d6e2b9")
+        assert db.session.execute(rows).all() == [
+            ("won_back", "won_back"),
+            ("lost", "not_won_back"),
+        ]

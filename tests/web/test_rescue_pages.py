@@ -350,14 +350,20 @@ def test_a_resolved_task_offers_no_follow_up_and_only_admins_may_reopen(
     html = body_of(sign_in(client, agent).get(f"/rescue/{task.id}"))
     assert "Send follow-up" not in html and "reopen it to write" in html
     assert "Only an admin can reopen" in html and "Change status" not in html
+    assert 'name="status-status"' not in html and "/reopen" not in html  # no form at all
+    assert client.post(f"/rescue/{task.id}/reopen").status_code == 403
     client.post("/logout")
 
     admin_page = body_of(sign_in(client, admin).get(f"/rescue/{task.id}"))
-    assert '<option selected value="in_progress">In progress</option>' in admin_page
-    reopened = client.post(f"/rescue/{task.id}/status", data={"status-status": "in_progress"})
+    assert f'action="/rescue/{task.id}/reopen"' in admin_page and ">Reopen</button>" in admin_page
+    assert "Change status" not in admin_page and 'name="status-status"' not in admin_page
+    reopened = client.post(f"/rescue/{task.id}/reopen")
     assert reopened.status_code == 303
     task = reload(session, task)
     assert (task.status, task.outcome) == ("in_progress", None)
+    assert history_actions(session, task)[-1] == "reopened"
+    page = body_of(client.get(f"/rescue/{task.id}"))
+    assert "Change status" in page and ">Reopen</button>" not in page
 
 
 # ---------- actions ----------
@@ -441,7 +447,7 @@ def test_resolving_with_outcome_note_and_resurvey(agent_client, session, setting
         f"/rescue/{task.id}/status",
         data={
             "status-status": "resolved",
-            "status-outcome": "won_back",
+            "status-outcome": "satisfied",
             "status-note": "Refunded the order; they were happy.",
             "status-resurvey_after_days": "14",
         },
@@ -449,13 +455,15 @@ def test_resolving_with_outcome_note_and_resurvey(agent_client, session, setting
 
     assert response.status_code == 303, body_of(response)
     task = reload(session, task)
-    assert (task.status, task.outcome) == ("resolved", "won_back")
+    assert (task.status, task.outcome, task.winback) == ("resolved", "satisfied", "pending")
     assert task.resolution_note == "Refunded the order; they were happy."
     assert task.resurvey_invitation_id is not None
     resurvey = session.get(Invitation, task.resurvey_invitation_id)
     assert resurvey.customer_id == task.customer_id
     html = body_of(agent_client.get(f"/rescue/{task.id}"))
-    assert "Won back" in html and "Re-survey" in html
+    # The agent's outcome and the measured win-back, each in its own words.
+    assert "Customer satisfied (agent&#39;s view)" in html and "Re-survey" in html
+    assert "Win-back pending" in html and "Won back" not in html
 
 
 def test_fields_of_a_resolution_are_refused_for_another_status(agent_client, session, settings):
@@ -650,10 +658,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, session, settings):
 def test_every_rescue_view_declares_its_roles(app):
     readers, workers = {"admin", "agent", "analyst"}, {"admin", "agent"}
     endpoints = [r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("rescue.")]
-    assert len(endpoints) == 8
+    assert len(endpoints) == 9
+    special = {"rescue.report": readers, "rescue.reopen": {"admin"}}
     for endpoint in endpoints:
         roles = app.view_functions[endpoint]._kaiku_roles  # recorded by role_required
-        assert set(roles) == (readers if endpoint == "rescue.report" else workers), endpoint
+        assert set(roles) == special.get(endpoint, workers), endpoint
 
 
 @pytest.fixture(scope="module")

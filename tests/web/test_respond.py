@@ -417,3 +417,54 @@ def test_app_wide_error_page_is_a_clean_page(client):
     assert resp.status_code == 404
     assert "<h1>Page not found</h1>" in resp.text
     assert "kaiku.css" in resp.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "reward_label", "reward"),
+    [
+        ("fi", "Etu:", "Kuukausi ilmaiseksi sinulle ja ystävällesi"),
+        ("sv-FI", "Förmån:", "En månad gratis för dig och din vän"),
+        ("en", "Reward:", "One month free for you and your friend"),
+    ],
+)
+def test_thanks_page_shows_the_reward_in_the_customers_language(
+    client, session, invite, locale, reward_label, reward
+):
+    make_programme(
+        session,
+        reward="One month free for you and your friend",
+        rewards={
+            "fi": "Kuukausi ilmaiseksi sinulle ja ystävällesi",
+            "sv": "En månad gratis för dig och din vän",
+        },
+    )
+    session.commit()
+    token = invite(locale=locale)
+    answer(client, token, 10)
+
+    html = client.get(f"/s/{token}/thanks").text
+    assert reward_label in html and reward in html
+    if locale != "en":
+        assert "One month free" not in html
+    assert client.get(f"/s/{token}/referral").json["reward"] == reward
+
+
+@pytest.mark.parametrize(
+    ("locale", "generic"),
+    [
+        ("fi", "Lisätiedot löydät linkin takaa."),
+        ("sv", "Mer information finns på sidan bakom länken."),
+    ],
+)
+def test_reward_without_a_text_in_the_language_shows_the_translated_generic_line(
+    client, session, invite, locale, generic
+):
+    make_programme(session, reward="One month free for you and your friend")
+    session.commit()
+    token = invite(locale=locale)
+    answer(client, token, 10)
+
+    html = client.get(f"/s/{token}/thanks").text
+    assert generic in html
+    assert "One month free" not in html
+    assert client.get(f"/s/{token}/referral").json["reward"] == generic

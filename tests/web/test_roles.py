@@ -1,6 +1,7 @@
 """Roles on every staff page, found by walking the app's URL map (new pages are picked up).
 
-Every endpoint but the public ones (static files, respondent pages, sign-in and sign-out) and
+Every endpoint but the public ones (static files, respondent pages, sign-in with its code step,
+sign-out, and "forgot your password" with its reset link) and
 the API (bearer keys, see test_api_roles.py) must carry ``role_required``; for each, an
 anonymous visitor is sent to sign in, each role outside the allowed ones gets 403, and each
 role inside gets the page (no 403, no server error), filled with real rows where it takes ids.
@@ -14,7 +15,14 @@ from tests.factories.rows import Rows, make_rows
 from tests.factories.staff import make_staff, sign_in
 
 PUBLIC_BLUEPRINTS = {"respond", "api"}
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.logout"}
+PUBLIC_ENDPOINTS = {
+    "static",
+    "auth.login",
+    "auth.login_code",
+    "auth.logout",
+    "auth.forgot_password",
+    "auth.reset_password_page",
+}
 # Which roles each area must allow: admin pages admin only; rescue work admin and agent (the
 # report also analyst); insights everyone, but changing the theme taxonomy admin and analyst.
 ALL = frozenset(ROLES)
@@ -73,6 +81,9 @@ def test_every_area_lets_in_the_roles_it_should(app):
             wrong.append(f"{rule.endpoint}: admins may do everything, got {sorted(roles)}")
         elif area in AREA_ROLES and roles not in AREA_ROLES[area]:
             wrong.append(f"{rule.endpoint}: {area} pages are for {AREA_ROLES[area]}")
+        elif rule.endpoint == "rescue.reopen":  # only an admin reopens a resolved task
+            if roles != {"admin"}:
+                wrong.append(f"{rule.endpoint}: reopening is for admins only")
         elif area == "rescue":
             analyst_ok = "report" in rule.endpoint
             if "agent" not in roles or ("analyst" in roles) != analyst_ok:

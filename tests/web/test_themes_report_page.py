@@ -79,6 +79,20 @@ def test_the_page_shows_each_theme_linked_to_the_explorer_over_the_range(client,
     assert "theme figures are indicative under 50" in body
 
 
+def test_the_page_shows_each_themes_share_by_week_as_a_line_and_a_table(client, staff, answered):
+    body = (
+        sign_in(client, "analyst")
+        .get(f"/insights/themes/report?survey={answered.id}&{RANGE}")
+        .get_data(as_text=True)
+    )
+
+    assert body.count('<svg class="spark"') == 2  # one line per theme
+    assert "Share of comments by week" in body
+    # Every answer is on 10 March 2025 (a Monday): 2 of the 5 comments that week mention price.
+    assert '<time datetime="2025-03-10">' in body
+    assert "40.0" in body and "2 of 5" in body
+
+
 @pytest.mark.parametrize(
     "query", ["kind=nope", "from=2025-03-05&to=2025-03-01&kind=nps", "kind=csat&survey={id}"]
 )
