@@ -8,6 +8,7 @@ The respondent pages are walked as a customer walks them: question, score, why, 
 unsubscribe. axe's summary is written to test-artifacts/axe-summary.json.
 """
 
+import io
 import json
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from sqlalchemy import select
 
 from app.demo.seed import seed_demo
 from surveys.answers.processing import process_responses
+from surveys.brand.logo import clean_logo
+from surveys.brand.storage import save_brand, set_logo
 from surveys.customers import imports
 from surveys.delivery.invitations import create_invitation
 from surveys.models import Customer, CustomerImport, RescueTask, StaffUser, Survey, TriggerRule
@@ -26,10 +29,11 @@ from tests.factories.surveys import make_customer
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIDTHS = (375, 1280)
-# GET routes that are not pages: JSON polls, a CSV download, a redirect, the API, static files.
+# GET routes that are not pages: JSON polls, a CSV download, a redirect, the brand's logo image,
+# the API, static files.
 NOT_PAGES = {
     "admin.import_status", "admin.reanalysis_status", "insights.explorer_csv",
-    "respond.follow", "respond.referral_status", "static",
+    "respond.follow", "respond.referral_status", "respond.logo", "static",
 }  # fmt: skip
 # Walked as a customer (below), with a token of their own.
 RESPONDENT = {"respond.question", "respond.why", "respond.thanks", "respond.unsubscribe_page"}
@@ -51,12 +55,27 @@ def demo(live, session, settings):
     process_responses(session, list(summary.response_ids), settings)
     session.commit()
     imports.create_import(session, "people.csv", "external_id,email\nx-1,x1@example.com\n")
+    # A house brand, so the respondent pages and emails are checked as a company's own.
+    save_brand(
+        session,
+        {"company_name": "Acme Oy", "primary_color": "#1d4ed8",
+         "postal_address": "Esimerkkikatu 1\n00100 Helsinki"},
+    )  # fmt: skip
+    set_logo(session, clean_logo(_png()))
     survey = session.scalars(select(Survey).order_by(Survey.id)).first()
     fresh = create_invitation(
         session, survey, make_customer(session, name="Ella Virtanen"), settings
     )
     session.commit()
     return fresh.token
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (120, 40), (29, 78, 216)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def samples(session) -> dict[str, str]:
@@ -79,6 +98,8 @@ def samples(session) -> dict[str, str]:
         "admin.preview": f"/admin/surveys/{survey.id}/preview",
         "admin.preview_answer": f"/admin/surveys/{survey.id}/preview/answer",
         "admin.preview_email_html": f"/admin/surveys/{survey.id}/preview/email",
+        "admin.preview_thanks": f"/admin/surveys/{survey.id}/preview/thanks",
+        "admin.survey_brand": f"/admin/surveys/{survey.id}/brand",
         "admin.edit_rule": f"/admin/surveys/{survey.id}/rules/{rule.id}",
         "admin.new_rule": f"/admin/surveys/{survey.id}/rules/new",
         "customers.customer": f"/customers/{customer.id}",
