@@ -23,6 +23,11 @@ def fresh_database(name: str) -> str:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+    return database_url(name)
+
+
+def database_url(name: str) -> str:
+    """The URL of database ``name`` on the bench's server."""
     return sa.make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
 
 

@@ -13,8 +13,10 @@ import argparse
 import statistics
 import time
 
+import sqlalchemy as sa
+
 from app.extensions import db
-from bench.common import fresh_database, make_app
+from bench.common import database_url, fresh_database, make_app
 from bench.report_data import seed
 from surveys.reports import segments
 from surveys.reports.rollups import refresh_all
@@ -54,6 +56,24 @@ def calls(surveys: dict[str, int]) -> list[tuple[str, str]]:
     ]
 
 
+def seeded(name: str, size: int) -> dict[str, int] | None:
+    """The survey ids of a database an earlier run seeded with ``size`` responses, else None."""
+    try:
+        engine = sa.create_engine(database_url(name))
+        with engine.connect() as conn:
+            n = conn.scalar(sa.text("SELECT count(*) FROM responses"))
+            kinds = {
+                kind: i
+                for kind, i in conn.execute(
+                    sa.text("SELECT kind, min(id) FROM surveys GROUP BY kind")
+                )
+            }
+        engine.dispose()
+    except sa.exc.SQLAlchemyError:
+        return None
+    return kinds if n == size else None
+
+
 def measure(client, headers, path: str, repeat: int) -> tuple[float, float] | None:
     for _ in range(2):  # warm caches and the connection pool
         response = client.get(path, headers=headers)
@@ -77,20 +97,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse a database an earlier run seeded at that size (seeding 10M takes ~15 min)",
+    )
+    parser.add_argument("--calls", default="", help="only the calls whose name contains this")
     args = parser.parse_args()
     results: dict[str, dict[int, tuple[float, float] | None]] = {}
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
-        url = fresh_database(f"kaiku_bench_reports_{size}")
-        app = make_app(url)
-        begin = time.monotonic()
-        surveys = seed(app, size)
-        print(f"seeded {size:,} responses in {time.monotonic() - begin:.0f} s")
-        begin = time.monotonic()
-        with app.app_context():
-            segments.set_segments(db.session, ["plan", "country"])  # marks every cell stale
-            cells = refresh_all(db.session)
-        print(f"recounted {cells:,} rollup cells in {time.monotonic() - begin:.1f} s")
+        name = f"kaiku_bench_reports_{size}"
+        surveys = seeded(name, size) if args.keep else None
+        if surveys is None:
+            app = make_app(fresh_database(name))
+            begin = time.monotonic()
+            surveys = seed(app, size)
+            print(f"seeded {size:,} responses in {time.monotonic() - begin:.0f} s")
+            begin = time.monotonic()
+            with app.app_context():
+                segments.set_segments(db.session, ["plan", "country"])  # marks every cell stale
+                cells = refresh_all(db.session)
+            print(f"recounted {cells:,} rollup cells in {time.monotonic() - begin:.1f} s")
+        else:
+            app = make_app(database_url(name))
+            print(f"reusing {name}")
         with app.app_context():
             _key, raw = create_api_key(db.session, "bench", "analyst")
             db.session.commit()
@@ -98,6 +129,8 @@ def main() -> None:
         client = app.test_client()
         with app.app_context():
             for name, path in calls(surveys):
+                if args.calls not in name:
+                    continue
                 results.setdefault(name, {})[size] = measure(client, headers, path, args.repeat)
             db.engine.dispose()
     print(f"\n{'call':52}" + "".join(f"{s:>26,}" for s in sizes))
