@@ -31,7 +31,7 @@ from surveys.catalog.definitions import (
     TEXT_KEYS,
 )
 from surveys.catalog.rules import MAX_DELAY_MINUTES, MAX_FILTERS
-from surveys.customers.records import scalar_from_text
+from surveys.customers.fields import scalar_from_text
 from surveys.kernel.errors import ValidationError
 from surveys.kernel.languages import LANGUAGES, Language
 

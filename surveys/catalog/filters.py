@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from surveys.customers.records import MAX_ATTRIBUTE_KEY_LENGTH
+from surveys.customers.fields import MAX_ATTRIBUTE_KEY_LENGTH
 from surveys.kernel.errors import ValidationError
 from surveys.models import FILTER_OPS, STAGES
 

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from surveys.customers.fields import scalar_from_text
 from surveys.customers.import_file import ATTRIBUTE_PREFIX, FIELD_COLUMNS, Row
 from surveys.customers.records import (
     apply_customer_fields,
     check_customer_fields,
     load_or_create_customers,
-    scalar_from_text,
 )
 from surveys.kernel.errors import ValidationError
 from surveys.models import Customer

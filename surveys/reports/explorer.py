@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from surveys.catalog import definitions as catalog
 from surveys.catalog.scoring import SCALES
-from surveys.customers.records import MAX_EXTERNAL_ID_LENGTH
+from surveys.customers.fields import MAX_EXTERNAL_ID_LENGTH
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.kernel.stages import STAGES
 from surveys.models import KINDS, Customer, RescueTask, Response, ResponseTheme, Survey

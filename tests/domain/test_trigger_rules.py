@@ -14,7 +14,7 @@ from surveys.catalog.rules import (
     validate_filters,
 )
 from surveys.customers.events import record_event
-from surveys.customers.records import scalar_from_text
+from surveys.customers.fields import scalar_from_text
 from surveys.delivery.triggers import evaluate_events
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.models import TriggerRule
