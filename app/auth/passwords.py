@@ -7,18 +7,17 @@ is the same page and words whatever the address.
 """
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth import bp
 from app.auth.decorators import role_required
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
-from app.auth.routes import LIMITED_PAGES, SESSION_TOKEN, account_page, limits_off
-from app.extensions import db, limiter
+from app.auth.limits import posts_limited, submitted_email
+from app.auth.routes import LIMITED_PAGES, SESSION_TOKEN, account_page
+from app.extensions import db
 from surveys.kernel.errors import KaikuError
 from surveys.mail.staff_emails import queue_password_reset_email
-from surveys.staff.accounts import normalize_email
 from surveys.staff.passwords import (
     RESET_TTL,
     ResetLinkError,
@@ -36,25 +35,9 @@ SENT = (
 )
 
 
-def _asked_email() -> str:
-    return normalize_email(request.form.get("email"))[:320] or "(none)"
-
-
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["FORGOT_RATE_LIMIT"],
-    key_func=get_remote_address,
-    scope="forgot-address",
-    methods=["POST"],
-    exempt_when=limits_off,
-)
-@limiter.limit(
-    lambda: current_app.config["FORGOT_ACCOUNT_RATE_LIMIT"],
-    key_func=_asked_email,
-    scope="forgot-account",
-    methods=["POST"],
-    exempt_when=limits_off,
-)
+@posts_limited("FORGOT_RATE_LIMIT", "forgot-address", failures_only=False)
+@posts_limited("FORGOT_ACCOUNT_RATE_LIMIT", "forgot-account", submitted_email, failures_only=False)
 def forgot_password() -> str | WerkzeugResponse | tuple[str, int]:
     """Ask for a reset link by email; the same answer whether or not the address has an account."""
     form = ForgotPasswordForm()

@@ -11,19 +11,18 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter import RateLimitExceeded
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth import bp
 from app.auth.decorators import role_required
 from app.auth.forms import AccountForm, ChangePasswordForm, DisableTotpForm, LoginForm
+from app.auth.limits import posts_limited, submitted_email
 from app.extensions import db, limiter, login_manager
 from surveys.kernel import clock
 from surveys.models import StaffUser
 from surveys.staff.accounts import (
     authenticate,
-    normalize_email,
     record_sign_in,
     set_digest_opt_in,
     set_format_locale,
@@ -73,38 +72,9 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def limits_off() -> bool:
-    return not current_app.config["LOGIN_RATE_LIMIT_ENABLED"]
-
-
-def failed(response: WerkzeugResponse) -> bool:
-    # Only failed attempts count: a success redirects. Colleagues behind one office address
-    # who sign in correctly never lock each other out.
-    return response.status_code == 200
-
-
-def _submitted_email() -> str:
-    # Attempts without an email share one bucket (an empty key would skip the limit).
-    return normalize_email(request.form.get("email"))[:320] or "(none)"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    key_func=get_remote_address,
-    scope="address",
-    methods=["POST"],
-    deduct_when=failed,
-    exempt_when=limits_off,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
-    key_func=_submitted_email,
-    scope="account",
-    methods=["POST"],
-    deduct_when=failed,
-    exempt_when=limits_off,
-)
+@posts_limited("LOGIN_RATE_LIMIT", "address")
+@posts_limited("LOGIN_ACCOUNT_RATE_LIMIT", "account", submitted_email)
 def login() -> str | WerkzeugResponse:
     """The sign-in form; on success, on to ``next`` (a path on this site) or the overview.
 

@@ -9,7 +9,6 @@ which the page's Content-Security-Policy allows as markup; the secret is shown a
 
 import segno
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -18,7 +17,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -26,6 +24,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from app.auth import bp
 from app.auth.decorators import role_required
 from app.auth.forms import CodeForm, DisableTotpForm
+from app.auth.limits import posts_limited
 from app.auth.routes import (
     LIMITED_PAGES,
     PENDING_CODE_MINUTES,
@@ -33,11 +32,9 @@ from app.auth.routes import (
     PENDING_USER,
     account_page,
     complete_sign_in,
-    failed,
-    limits_off,
     safe_next,
 )
-from app.extensions import db, limiter
+from app.extensions import db
 from surveys.kernel import clock
 from surveys.kernel.errors import KaikuError
 from surveys.models import StaffUser
@@ -74,22 +71,8 @@ def _pending_key() -> str:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["TOTP_RATE_LIMIT"],
-    key_func=get_remote_address,
-    scope="code-address",
-    methods=["POST"],
-    deduct_when=failed,
-    exempt_when=limits_off,
-)
-@limiter.limit(
-    lambda: current_app.config["TOTP_ACCOUNT_RATE_LIMIT"],
-    key_func=_pending_key,
-    scope="code-account",
-    methods=["POST"],
-    deduct_when=failed,
-    exempt_when=limits_off,
-)
+@posts_limited("TOTP_RATE_LIMIT", "code-address")
+@posts_limited("TOTP_ACCOUNT_RATE_LIMIT", "code-account", _pending_key)
 def login_code() -> str | WerkzeugResponse:
     """The second step of sign-in: a code from the app or a recovery code (each works once)."""
     next_url = safe_next(request.args.get("next"))

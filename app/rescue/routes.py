@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.auth.decorators import role_required
 from app.extensions import db
-from app.formatting import staff_locale
 from app.rescue import bp
 from app.rescue.display import template_helpers
 from app.rescue.forms import (
@@ -28,26 +27,15 @@ from app.rescue.forms import (
     StatusForm,
     TakeForm,
 )
-from surveys.customers.timeline import customer_timeline
+from app.rescue.task_view import NEXT_STATUS, PREFIXES, render_task, show_field_errors
 from surveys.kernel import clock
 from surveys.kernel.actor import Actor
 from surveys.kernel.errors import KaikuError
 from surveys.models import RescueTask
 from surveys.rescue import actions as rescue_actions
-from surveys.rescue.emails import follow_up_greeting
 from surveys.rescue.queue import QueueFilters, assignable_staff, rescue_queue, survey_choices
 
 WORKERS = ("admin", "agent")
-# The status a task's status form offers first: the next step of the usual path.
-NEXT_STATUS = {
-    "open": "in_progress",
-    "in_progress": "contacted",
-    "contacted": "resolved",
-    "resolved": "in_progress",  # reopening (the Reopen button), for admins
-}
-HIDDEN_WHEN_RESOLVED = ("status", "assign", "follow_up")
-# Each action form's field-name prefix, so forms on one page never share a field name or id.
-PREFIXES = {"assign": "assign", "status": "status", "note": "note", "follow_up": "mail"}
 
 
 @bp.context_processor
@@ -234,67 +222,11 @@ def act(
     except KaikuError as exc:
         db.session.rollback()
         for form in (forms or {}).values():
-            _show_field_errors(form, exc.fields)
+            show_field_errors(form, exc.fields)
         return render_task(load_task(task_id), status=exc.status, error=exc.message, forms=forms)
     flash(message, "success")
     target = url_for("rescue.task", task_id=task_id)
     return redirect(f"{target}#{anchor}" if anchor else target, code=303)
-
-
-# The domain's field names where a form names the field differently.
-_FORM_FIELDS = {"resolution_note": "note"}
-
-
-def _show_field_errors(form, fields: dict[str, str]) -> None:
-    """Put a domain error's per-field reasons next to the form's own fields."""
-    for name, reason in fields.items():
-        field = getattr(form, _FORM_FIELDS.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, f"{reason[:1].upper()}{reason[1:]}."]
-
-
-def render_task(
-    task: RescueTask,
-    *,
-    status: int = 200,
-    error: str | None = None,
-    forms: dict[str, FlaskForm] | None = None,
-) -> str | tuple[str, int]:
-    """The task page; ``forms`` replaces the blank action forms (a failed one, with errors)."""
-    staff = assignable_staff(db.session)
-    blank = {
-        "take": TakeForm(formdata=None),
-        "assign": AssignForm(
-            staff, formdata=None, prefix=PREFIXES["assign"], data={"assignee": task.assignee_id}
-        ),
-        "status": StatusForm(
-            formdata=None, prefix=PREFIXES["status"], data={"status": NEXT_STATUS[task.status]}
-        ),
-        "note": NoteForm(formdata=None, prefix=PREFIXES["note"]),
-        "reopen": ConfirmForm(formdata=None),
-        "follow_up": FollowUpForm(
-            formdata=None,
-            prefix=PREFIXES["follow_up"],
-            data={"subject": f"About your answer to {task.response.survey.name}"},
-        ),
-    }
-    page = render_template(
-        "rescue/task.html",
-        task=task,
-        forms=blank | (forms or {}),
-        # The summary links to the failed form's fields, unless the page does not show that
-        # form (a resolved task has no status, assign or follow-up form): its message stands.
-        failed_forms=[
-            form
-            for name, form in (forms or {}).items()
-            if not (task.status == "resolved" and name in HIDDEN_WHEN_RESOLVED)
-        ],
-        error=error,
-        timeline=customer_timeline(db.session, task.customer, locale=staff_locale()),
-        overdue=task.is_overdue(clock.now()),
-        follow_up_greeting=follow_up_greeting(task.customer),
-    )
-    return (page, status) if status != 200 else page
 
 
 def _me() -> Actor:
