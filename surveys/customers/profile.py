@@ -67,32 +67,21 @@ def customer_profile(
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFoundError("There is no such customer.")
-    history = list(
-        session.scalars(
-            select(StageChange)
-            .where(StageChange.customer_id == customer.id)
-            .order_by(StageChange.changed_at.desc(), StageChange.id.desc())
+
+    def newest(model, moment, *options) -> list:
+        """The customer's newest ``limit`` rows of ``model`` by ``moment``."""
+        statement = (
+            select(model)
+            .options(*options)
+            .where(model.customer_id == customer.id)
+            .order_by(moment.desc(), model.id.desc())
             .limit(limit)
         )
-    )
-    responses = list(
-        session.scalars(
-            select(Response)
-            .options(selectinload(Response.themes))
-            .where(Response.customer_id == customer.id)
-            .order_by(Response.answered_at.desc(), Response.id.desc())
-            .limit(limit)
-        ).unique()
-    )
-    tasks = list(
-        session.scalars(
-            select(RescueTask)
-            .options(selectinload(RescueTask.assignee))
-            .where(RescueTask.customer_id == customer.id)
-            .order_by(RescueTask.created_at.desc(), RescueTask.id.desc())
-            .limit(limit)
-        ).unique()
-    )
+        return list(session.scalars(statement).unique())
+
+    history = newest(StageChange, StageChange.changed_at)
+    responses = newest(Response, Response.answered_at, selectinload(Response.themes))
+    tasks = newest(RescueTask, RescueTask.created_at, selectinload(RescueTask.assignee))
     last = _last_surveyed(session, customer.id)
     until = last + recontact if last is not None and recontact else None
     return CustomerProfile(
@@ -104,23 +93,9 @@ def customer_profile(
             select(func.count(Response.id)).where(Response.customer_id == customer.id)
         ),
         task_of={task.response_id: task.id for task in tasks},
-        invitations=list(
-            session.scalars(
-                select(Invitation)
-                .where(Invitation.customer_id == customer.id)
-                .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-                .limit(limit)
-            )
-        ),
+        invitations=newest(Invitation, Invitation.created_at),
         tasks=tasks,
-        referrals=list(
-            session.scalars(
-                select(Referral)
-                .where(Referral.customer_id == customer.id)
-                .order_by(Referral.created_at.desc(), Referral.id.desc())
-                .limit(limit)
-            )
-        ),
+        referrals=newest(Referral, Referral.created_at),
         last_surveyed=last,
         recontact_until=until if until is not None and until > now else None,
     )
