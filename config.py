@@ -100,6 +100,12 @@ class Config:
     FORGOT_ACCOUNT_RATE_LIMIT = _env("FORGOT_ACCOUNT_RATE_LIMIT", "3 per hour")
     TOTP_RATE_LIMIT = _env("TOTP_RATE_LIMIT", "10 per minute;50 per hour")
     TOTP_ACCOUNT_RATE_LIMIT = _env("TOTP_ACCOUNT_RATE_LIMIT", "5 per 5 minutes")
+    # The embedded widget's API (app/embed/api.py), in the same storage: every call per client
+    # address; answers per survey and customer; anonymous answers per client address.
+    EMBED_RATE_LIMIT = _env("EMBED_RATE_LIMIT", "120 per minute;2000 per hour")
+    EMBED_CUSTOMER_RATE_LIMIT = _env("EMBED_CUSTOMER_RATE_LIMIT", "20 per minute;200 per day")
+    EMBED_ANONYMOUS_RATE_LIMIT = _env("EMBED_ANONYMOUS_RATE_LIMIT", "20 per hour;100 per day")
+    EMBED_RATE_LIMIT_ENABLED = True
     # Unknown respondent links (/s/, /u/, /r/) per client address, in the same storage; links
     # that exist are never counted nor refused (app/respond/guessing.py).
     TOKEN_GUESS_RATE_LIMIT = _env("TOKEN_GUESS_RATE_LIMIT", "30 per minute;300 per hour")
@@ -171,6 +177,7 @@ class TestConfig(Config):
     # Tests sign in and open unknown links many times a minute from one address; the rate-limit
     # tests turn these on.
     LOGIN_RATE_LIMIT_ENABLED = False
+    EMBED_RATE_LIMIT_ENABLED = False
     TOKEN_GUESS_RATE_LIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     CELERY_EAGER = "1"

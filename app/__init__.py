@@ -59,14 +59,17 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.customers import bp as customers_bp
+    from app.embed import bp as embed_bp
     from app.extensions import csrf
     from app.insights import bp as insights_bp
     from app.rescue import bp as rescue_bp
     from app.respond import bp as respond_bp
 
     csrf.exempt(api_bp)  # bearer-key API: no cookies, so no CSRF to forge
+    csrf.exempt(embed_bp)  # the widget's API: no cookies; a signed identity, allowed origins
     app.register_blueprint(respond_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(embed_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(insights_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

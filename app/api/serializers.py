@@ -121,6 +121,7 @@ def response_json(response: Response) -> dict[str, Any]:
         "themes": response.theme_names,
         "analysis_version": response.analysis_version,
         "channel": response.channel,
+        "identity": response.identity,
         "stage": response.stage,
         "answered_at": iso(response.answered_at),
         "processed_at": iso(response.processed_at),

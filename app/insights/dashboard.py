@@ -25,8 +25,8 @@ from surveys.reports.overview import BAND_LABELS
 
 QUICK_PICKS = (("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"),
                ("quarter", "This quarter"))  # fmt: skip
-SLICES = (("stage", "Lifecycle stage"), ("channel", "Channel"), ("language", "Language"),
-          ("agent", "Agent"))  # fmt: skip
+SLICES = (("stage", "Lifecycle stage"), ("channel", "Channel"), ("identity", "Respondent"),
+          ("language", "Language"), ("agent", "Agent"))  # fmt: skip
 KIND_LABELS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
 
 # The chart's drawing area in SVG units; the SVG scales to the page's width. A phone gets its

@@ -9,7 +9,6 @@ the recording service), then redirects (303).
 from flask import current_app, g, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
-from sqlalchemy import select
 
 from app.extensions import csrf, db
 from app.inputs import keeps_text
@@ -28,8 +27,8 @@ from surveys.kernel.errors import (
 )
 from surveys.kernel.errors import ValidationError as ServiceValidationError
 from surveys.kernel.languages import N_, served_language
-from surveys.models import Invitation, Referral, Response
-from surveys.referrals.codes import active_programme, referral_url
+from surveys.models import Invitation
+from surveys.referrals.codes import referral_state, referral_url
 from surveys.referrals.rewards import reward_text
 
 
@@ -165,25 +164,6 @@ def why(token: str) -> ResponseReturnValue:
     )
 
 
-def _referral_state(response: Response) -> tuple[str, Referral | None]:
-    """Whether a promoter's referral link is ``ready``, ``pending`` (processing) or ``none``.
-
-    Only an NPS promoter ever gets one: a referral made for an earlier, higher score of a
-    changed answer is not shown.
-    """
-    kind = response.survey.kind
-    if kind != "nps" or categorize(kind, response.score) != "promoter":
-        return "none", None
-    referral = db.session.scalars(
-        select(Referral).where(Referral.response_id == response.id)
-    ).first()
-    if referral is not None:
-        return "ready", referral
-    if response.processed_at is None and active_programme(db.session) is not None:
-        return "pending", None
-    return "none", None
-
-
 @bp.get("/s/<token>/thanks")
 def thanks(token: str) -> ResponseReturnValue:
     """Thank the respondent; a promoter sees their referral link once processing made it."""
@@ -191,7 +171,7 @@ def thanks(token: str) -> ResponseReturnValue:
     response = response_for(db.session, invitation)
     if response is None:
         return redirect(url_for("respond.question", token=token), 303)
-    state, referral = _referral_state(response)
+    state, referral = referral_state(db.session, response)
     settings = current_app.extensions["kaiku_settings"]
     category = categorize(response.survey.kind, response.score)
     return render_page(
@@ -214,7 +194,7 @@ def referral_status(token: str) -> ResponseReturnValue:
     """
     invitation = _invitation(token)
     response = response_for(db.session, invitation)
-    state, referral = _referral_state(response) if response else ("none", None)
+    state, referral = referral_state(db.session, response) if response else ("none", None)
     settings = current_app.extensions["kaiku_settings"]
     return jsonify(
         status=state,

@@ -19,12 +19,16 @@ MAX_COMMENT_LENGTH = 5000
 PROCESS_TASK = "kaiku.process_response"
 
 
-def record_answer(session: Session, invitation: Invitation, score: int, *, channel: str) -> int:
+def record_answer(
+    session: Session, invitation: Invitation, score: int, *, channel: str, identity: str = "link"
+) -> int:
     """Store ``score`` as the invitation's answer, replacing an earlier one; returns the id.
 
     One atomic upsert on the invitation's unique key, so any number of concurrent submissions
-    leave exactly one response, carrying the last score. A changed answer is marked unprocessed
-    (its revision bumped) so the pipeline looks at it again; the invitation is marked answered.
+    leave exactly one response, carrying the last score (and channel, and ``identity``: who
+    answered, ``surveys.models.IDENTITIES``; the anonymous widget visitor has no stage). A
+    changed answer is marked unprocessed (its revision bumped) so the pipeline looks at it
+    again; the invitation is marked answered.
     Does not commit; registers the response's processing to run after the commit.
 
     :raises InvalidScoreError: the score is not on the survey's scale.
@@ -38,7 +42,8 @@ def record_answer(session: Session, invitation: Invitation, score: int, *, chann
         "p_customer": invitation.customer_id,
         "p_score": score,
         "p_channel": channel,
-        "p_stage": invitation.customer.stage,
+        "p_identity": identity,
+        "p_stage": None if invitation.customer.anonymous else invitation.customer.stage,
         "p_now": now,
     }
     response_id, answered_at = session.execute(_answer_statement(dialect), params).one()
@@ -72,6 +77,7 @@ def _answer_statement(dialect: str):
         customer_id=bindparam("p_customer"),
         score=bindparam("p_score"),
         channel=bindparam("p_channel"),
+        identity=bindparam("p_identity"),
         stage=bindparam("p_stage"),
         revision=1,
         answered_at=bindparam("p_now"),
@@ -81,6 +87,8 @@ def _answer_statement(dialect: str):
         index_elements=[table.c.invitation_id],
         set_={
             "score": insert.excluded.score,
+            "channel": insert.excluded.channel,
+            "identity": insert.excluded.identity,
             "revision": table.c.revision + 1,
             "updated_at": insert.excluded.updated_at,
             "processed_at": None,

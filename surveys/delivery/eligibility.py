@@ -115,7 +115,7 @@ def decide_with(
     if channel == "email" and not (customer.email or "").strip():
         return Decision(SKIP, "skipped: no email address", at)
     if check_windows:
-        reason = _window_reason(survey, at, settings, history, ignore_invitation_id)
+        reason = window_reason(survey, at, settings, history, ignore_invitation_id)
         if reason:
             return Decision(SKIP, reason, at)
     if not survey.active:
@@ -189,7 +189,7 @@ def quiet_decision(
     return Decision(POSTPONE, f"postponed: {what} ({window}) until {local:%Y-%m-%d %H:%M}", moment)
 
 
-def _window_reason(
+def window_reason(
     survey: Survey,
     at: datetime,
     settings: Settings,

@@ -193,7 +193,8 @@ def find_invitation(session: Session, token: str, *, allow_expired: bool = False
     ).one_or_none()
     if invitation is None:
         raise NotFoundError("This link is not valid.")
-    expired = invitation.status in ("expired", "skipped") or invitation.expires_at < clock.now()
+    closed = invitation.status in ("expired", "skipped", "dismissed")
+    expired = closed or invitation.expires_at < clock.now()
     if expired and not allow_expired:
         raise InvitationExpiredError("This survey has closed.")
     return invitation

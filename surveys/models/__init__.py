@@ -4,6 +4,15 @@ from surveys.models.base import Base, UTCDateTime
 from surveys.models.brand import Brand
 from surveys.models.catalog import KINDS, Survey
 from surveys.models.customers import STAGES, Customer, StageChange
+from surveys.models.embeds import (
+    EMBED_MODES,
+    REFUSAL_REASONS,
+    TRIGGER_TYPES,
+    EmbedRefusal,
+    EmbedSecret,
+    EmbedVisitor,
+    SurveyEmbed,
+)
 from surveys.models.events import CHANNELS, FILTER_OPS, Event, TriggerRule
 from surveys.models.imports import IMPORT_STATUSES, CustomerImport
 from surveys.models.invitations import INVITATION_STATUSES, OPEN_STATUSES, Invitation
@@ -21,7 +30,7 @@ from surveys.models.rescue import (
     RescueTask,
     RescueTaskEvent,
 )
-from surveys.models.responses import Response, ResponseTheme
+from surveys.models.responses import IDENTITIES, Response, ResponseTheme
 from surveys.models.rollups import AnswerRollup, DeliveryRollup, RollupCell, ThemeRollup
 from surveys.models.segments import SegmentAttribute
 from surveys.models.staff import ROLES, ApiKey, StaffSession, StaffUser, WeeklyDigest
@@ -35,6 +44,10 @@ from surveys.models.themes import DismissedThemeTerm, Theme
 
 __all__ = [
     "CHANNELS",
+    "EMBED_MODES",
+    "IDENTITIES",
+    "REFUSAL_REASONS",
+    "TRIGGER_TYPES",
     "FILTER_OPS",
     "IMPORT_STATUSES",
     "INVITATION_STATUSES",
@@ -58,6 +71,9 @@ __all__ = [
     "CustomerReply",
     "DeliveryRollup",
     "DismissedThemeTerm",
+    "EmbedRefusal",
+    "EmbedSecret",
+    "EmbedVisitor",
     "Event",
     "Invitation",
     "OutboxEmail",
@@ -74,6 +90,7 @@ __all__ = [
     "ResponseTheme",
     "SegmentAttribute",
     "StageChange",
+    "SurveyEmbed",
     "StaffPolicy",
     "StaffSession",
     "StaffTotp",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.kernel.languages import MAX_LOCALE_LENGTH
@@ -42,6 +42,9 @@ class Customer(Base):
     stage: Mapped[str] = mapped_column(String(20), default="onboarding")
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     unsubscribed: Mapped[bool] = mapped_column(default=False)
+    # The one record that stands for every anonymous answer of the embedded widget
+    # (surveys.embed.identity): never emailed, listed, moved between stages or rescued.
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A hard bounce: the address does not take mail; cleared when the email address changes.
     bounced_at: Mapped[datetime | None]
     bounce_reason: Mapped[str | None] = mapped_column(String(500))

@@ -12,8 +12,10 @@ from surveys.models.customers import Customer
 # scheduled: waiting for scheduled_for (a trigger's delay, or postponed by quiet hours);
 # skipped: not eligible, never sent (see reason); pending: link made, nothing sent (link channel);
 # queued: email in the outbox; sent: handed to SMTP; answered: a response exists;
-# expired: past expires_at without an answer.
-INVITATION_STATUSES = ("scheduled", "skipped", "pending", "queued", "sent", "answered", "expired")
+# expired: past expires_at without an answer; dismissed: the embedded widget was closed unanswered.
+INVITATION_STATUSES = (
+    "scheduled", "skipped", "pending", "queued", "sent", "answered", "expired", "dismissed",
+)  # fmt: skip
 # Statuses that count as an open invitation: the customer could still be asked or answer.
 OPEN_STATUSES = ("scheduled", "pending", "queued", "sent")
 # The partial unique index's condition; its migration spells the same statuses out.

@@ -12,6 +12,7 @@ from surveys.models.customers import Customer
 
 # Full-text search of comments on PostgreSQL (surveys.reports.search): the text search
 # configuration of each language Kaiku analyses; every other comment is searched as "simple".
+IDENTITIES = ("link", "signed", "unverified", "anonymous")
 FULLTEXT_CONFIGURATIONS = {"fi": "finnish", "sv": "swedish", "en": "english"}
 FULLTEXT_OTHER = "simple"
 _ANALYSED = ", ".join(f"'{code}'" for code in FULLTEXT_CONFIGURATIONS)
@@ -61,6 +62,9 @@ class Response(Base):
     score: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(16), default="email")
+    # Who answered, as far as Kaiku knows (IDENTITIES): by their own link, or in the widget
+    # with a signed id, an id that failed verification in report-only mode, or anonymously.
+    identity: Mapped[str] = mapped_column(String(12), default="link", server_default="link")
     # The customer's lifecycle stage when they answered, so reports can slice by it.
     stage: Mapped[str | None] = mapped_column(String(20))
     category: Mapped[str | None] = mapped_column(String(16))

@@ -9,13 +9,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from surveys.catalog.scoring import categorize
 from surveys.customers.records import upsert_customer
 from surveys.customers.stages import move_stage
 from surveys.kernel.db import insert_for
 from surveys.kernel.errors import KaikuError, NotFoundError, ValidationError
 from surveys.kernel.settings import Settings
 from surveys.kernel.tokens import new_code
-from surveys.models import Referral, ReferralProgramme
+from surveys.models import Referral, ReferralProgramme, Response
 from surveys.referrals.rewards import clean_rewards
 
 # A DNS label (RFC 1123) after IDNA encoding; the last one, the top-level domain, is not a number.
@@ -218,3 +219,23 @@ def follow_referral(session: Session, code: str, *, count_click: bool = True) ->
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
     query.append(("ref", referral.code))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def referral_state(session: Session, response: Response) -> tuple[str, Referral | None]:
+    """Whether a promoter's referral link is ``ready``, ``pending`` (processing) or ``none``.
+
+    Only an NPS promoter ever gets one: a referral made for an earlier, higher score of a
+    changed answer is not shown. The anonymous widget visitor never gets one (nobody to
+    credit).
+    """
+    kind = response.survey.kind
+    if kind != "nps" or categorize(kind, response.score) != "promoter":
+        return "none", None
+    if response.customer.anonymous:
+        return "none", None
+    referral = session.scalars(select(Referral).where(Referral.response_id == response.id)).first()
+    if referral is not None:
+        return "ready", referral
+    if response.processed_at is None and active_programme(session) is not None:
+        return "pending", None
+    return "none", None

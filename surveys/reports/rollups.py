@@ -35,7 +35,7 @@ from surveys.models.rollups import MAX_VALUE_LENGTH, NOT_RECORDED, utc_day
 from surveys.reports import segments
 
 ALL = "all"
-DIMENSIONS = ("stage", "channel", "language", "agent")
+DIMENSIONS = ("stage", "channel", "identity", "language", "agent")
 ATTRIBUTE_PREFIX = "attribute:"
 # Cells recounted per transaction: a claim holds their locks until it commits.
 CELLS_PER_REFRESH = 200
@@ -47,6 +47,8 @@ def value_of(by: str) -> Any:
         column = Response.stage
     elif by == "channel":
         column = Response.channel
+    elif by == "identity":
+        column = Response.identity
     elif by == "language":
         column = Response.language
     elif by == "agent":

@@ -86,8 +86,11 @@ def world(session, settings):
         invitations.append(invitation)
         if rng.random() < 0.8:
             score = rng.randrange(11) if survey.kind == "nps" else rng.randrange(1, 6)
-            channel = rng.choice(("email", "link"))
-            response_id = record_answer(session, invitation, score, channel=channel)
+            channel = rng.choice(("email", "link", "embed"))
+            identity = "link" if channel != "embed" else rng.choice(("signed", "unverified"))
+            response_id = record_answer(
+                session, invitation, score, channel=channel, identity=identity
+            )
             comment = rng.choice(COMMENTS)
             if comment:
                 add_comment(session, invitation, comment)
@@ -129,7 +132,7 @@ def expected(session, scope: counts.Scope) -> dict:
         figures["by_day"][response.answered_at.date()][response.score] += 1
         values = {
             "stage": response.stage, "channel": response.channel,
-            "language": response.language, "agent": agent,
+            "identity": response.identity, "language": response.language, "agent": agent,
             "attribute:plan": (attributes or {}).get("plan"),
         }  # fmt: skip
         for by, value in values.items():
