@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from surveys.models import EmbedRefusal, Invitation, Response
 from tests.factories.embeds import HOST, identity, make_embed
-from tests.factories.surveys import make_customer, make_invitation
+from tests.factories.surveys import make_invitation
 
 ORIGIN = {"Origin": HOST}
 
