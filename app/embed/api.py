@@ -149,6 +149,8 @@ def visit(survey_key: str) -> ResponseReturnValue:
         "language": visitor.language,
         "triggers": g.embed.triggers,
         "dismiss_days": g.embed.dismiss_days,
+        "recontact_days": g.survey.recontact_days,
+        "anonymous": visitor.anonymous,
         "kind": g.survey.kind,
     }
 
