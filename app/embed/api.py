@@ -108,10 +108,16 @@ def cors_headers(response):  # noqa: ANN001, ANN201
     return response
 
 
-def _visitor(body) -> Visitor:  # noqa: ANN001
+def _visitor(body, *, apply_attributes: bool = True) -> Visitor:  # noqa: ANN001
     """Who is calling; a refused identity commits its log row, then answers 403."""
     visitor = identify(
-        db.session, g.survey, g.embed, body.claim(), origin=cors.request_origin(), now=clock.now()
+        db.session,
+        g.survey,
+        g.embed,
+        body.claim(),
+        origin=cors.request_origin(),
+        now=clock.now(),
+        apply_attributes=apply_attributes,
     )
     if visitor.refused:
         current_app.logger.warning(
@@ -184,7 +190,7 @@ def display(survey_key: str) -> ResponseReturnValue:
 @keeps_text("comment")
 def respond(survey_key: str) -> ResponseReturnValue:
     body = json_body(AnswerBody)
-    visitor = _visitor(body)
+    visitor = _visitor(body, apply_attributes=False)
     response, created = answers.answer(
         db.session,
         g.survey,

@@ -28,6 +28,13 @@ QUICK_PICKS = (("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 day
 SLICES = (("stage", "Lifecycle stage"), ("channel", "Channel"), ("identity", "Respondent"),
           ("language", "Language"), ("agent", "Agent"))  # fmt: skip
 KIND_LABELS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES"}
+# Who answered (``Response.identity``), as the breakdown by respondent names them.
+IDENTITY_LABELS = {
+    "link": "Own email or survey link",
+    "signed": "Widget, verified customer",
+    "unverified": "Widget, unverified (report-only)",
+    "anonymous": "Widget, anonymous",
+}
 
 # The chart's drawing area in SVG units; the SVG scales to the page's width. A phone gets its
 # own narrower drawing (``NARROW``), so its text is not shrunk to a third.
@@ -119,6 +126,7 @@ def dashboard_page() -> tuple[str, int]:
         "slices": SLICES,
         "attributes": segments.segment_names(db.session),
         "kind_labels": KIND_LABELS,
+        "identity_labels": IDENTITY_LABELS,
         "nav_current": "dashboard",
         "figure": figure,
         "args": request.args,

@@ -120,7 +120,8 @@ def process_responses(
         select(
             Response.id, Response.revision, Response.score, Response.comment,
             Response.customer_id, Response.survey_id, Response.answered_at,
-            Survey.kind, Customer.locale, Invitation.sent_at,
+            Response.language, Survey.kind, Customer.locale, Customer.anonymous,
+            Invitation.sent_at,
         )
         .join(Survey, Survey.id == Response.survey_id)
         .join(Customer, Customer.id == Response.customer_id)
@@ -149,7 +150,7 @@ def process_responses(
         answers = [
             Answer(a.row.id, a.row.customer_id, a.row.kind, a.category, a.row.score,
                    a.row.answered_at)
-            for a in done
+            for a in done if not a.row.anonymous
         ]  # fmt: skip
         apply_feedback(session, answers)
         # A rescued customer's next answer decides the win-back of their resolved tasks.
@@ -178,14 +179,19 @@ def _cells(done: list[_Analysis]) -> set[tuple[int, date]]:
 
 
 def _analyse(row, taxonomy: Taxonomy) -> _Analysis:
-    tagging = tag_comment(row.comment, row.locale, taxonomy)
+    """The anonymous widget visitor's answer is analysed like any other (its language hint is
+    the widget's, kept on the response) but routed nowhere: no one to rescue, credit or move
+    between stages."""
+    locale = row.language if row.anonymous else row.locale
+    tagging = tag_comment(row.comment, locale, taxonomy)
     category = categorize(row.kind, row.score)
     s = tagging.sentiment
-    decided = (
-        route(row.kind, category, s.polarity, s.label, s.mixed, s.complaint)
-        if s
-        else route(row.kind, category, None, None)
-    )
+    if row.anonymous:
+        decided = Route()
+    elif s:
+        decided = route(row.kind, category, s.polarity, s.label, s.mixed, s.complaint)
+    else:
+        decided = route(row.kind, category, None, None)
     return _Analysis(row=row, tagging=tagging, category=category, route=decided)
 
 

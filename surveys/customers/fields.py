@@ -14,6 +14,8 @@ from surveys.kernel.languages import normalise_locale
 from surveys.models import STAGES
 
 MAX_EXTERNAL_ID_LENGTH = 255
+# Kaiku's own records (the anonymous widget visitor, surveys.embed.identity) are named so.
+RESERVED_PREFIX = "kaiku:"
 MAX_NAME_LENGTH = 255
 MAX_TIMEZONE_LENGTH = 64
 MAX_ATTRIBUTES = 50
@@ -33,6 +35,11 @@ def check_external_id(external_id: Any) -> str:
         raise ValidationError(
             f"external_id must be 1 to {MAX_EXTERNAL_ID_LENGTH} printable characters.",
             fields={"external_id": "invalid"},
+        )
+    if external_id.startswith(RESERVED_PREFIX):
+        raise ValidationError(
+            f"external_id may not start with {RESERVED_PREFIX} (reserved for Kaiku's own records).",
+            fields={"external_id": "reserved"},
         )
     return external_id
 

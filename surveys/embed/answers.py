@@ -16,7 +16,7 @@ hash is unique, so a double click or a retry lands on the same invitation and on
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from surveys.answers.recording import add_comment, record_answer, response_for
@@ -26,7 +26,7 @@ from surveys.embed.visits import new_embed_invitation, open_invitation
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.kernel.settings import Settings
 from surveys.kernel.tokens import derive_token, hash_token
-from surveys.models import Customer, Invitation, Response, Survey
+from surveys.models import Invitation, Response, Survey
 
 MIN_KEY, MAX_KEY = 16, 64
 
@@ -67,6 +67,10 @@ def answer(
         add_comment(session, invitation, comment)
     session.flush()
     response = response_for(session, invitation)
+    if visitor.anonymous and response.processed_at is None:
+        # The widget's language is all Kaiku knows of the person: the pipeline's hint for a
+        # comment too short to detect (its own detection replaces it).
+        response.language = visitor.language
     session.refresh(response)
     return response, created
 
@@ -90,7 +94,7 @@ def _invitation(
         return invitation
     if visitor.anonymous:
         return _anonymous_invitation(session, survey, visitor, idempotency_key, now, settings)
-    _lock_customer(session, visitor)
+    _lock_customer(session, survey, visitor)
     invitation = open_invitation(session, survey, visitor) or _recent_answer(
         session, survey, visitor, now
     )
@@ -120,11 +124,17 @@ def _recent_answer(
     ).first()
 
 
-def _lock_customer(session: Session, visitor: Visitor) -> None:
-    """Serialise one customer's answers on PostgreSQL, so two first answers racing (a double
-    click that beat the widget's own guard) find each other's invitation (SQLite writes one
-    transaction at a time already)."""
-    session.execute(select(Customer.id).where(Customer.id == visitor.customer.id).with_for_update())
+def _lock_customer(session: Session, survey: Survey, visitor: Visitor) -> None:
+    """Serialise one customer's widget answers to one survey on PostgreSQL, so two first answers
+    racing (a double click that beat the widget's own guard) find each other's invitation.
+
+    An advisory lock, not the customer's row: the worker's processing updates that row (a stage
+    move) while it holds the response's, and a row lock here would close the circle. SQLite
+    writes one transaction at a time already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = (survey.id << 32) | visitor.customer.id
+    session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def _anonymous_invitation(

@@ -68,8 +68,14 @@ def identify(
     *,
     origin: str | None,
     now: datetime,
+    apply_attributes: bool = True,
 ) -> Visitor:
     """Decide who ``claim`` is; logs a refusal, creates a customer Kaiku does not know yet.
+
+    Signed attributes are applied; with ``apply_attributes`` off only to a customer created now
+    (the answer call: the page load applied them already, and an answer's transaction should not
+    hold a known customer's row while it waits for the response's, which the worker may hold as
+    it moves the stage).
 
     Flushes, does not commit. A refused visitor in enforce mode comes back with ``customer``
     None; ``raise_if_refused`` turns that into the 403 after the caller committed the log.
@@ -91,7 +97,7 @@ def identify(
             return Visitor(None, "refused", language, verdict.reason)
         customer = _customer(session, external_id, {}, language)
         return Visitor(customer, "unverified", served_language(customer.locale), verdict.reason)
-    customer = _customer(session, external_id, fields, language)
+    customer = _customer(session, external_id, fields, language, update=apply_attributes)
     return Visitor(customer, "signed", served_language(customer.locale))
 
 
@@ -120,7 +126,11 @@ def anonymous_customer(session: Session) -> Customer:
     ).one()
 
 
-def _customer(session: Session, external_id: str, fields: dict, language: str) -> Customer:
+def _customer(
+    session: Session, external_id: str, fields: dict, language: str, *, update: bool = True
+) -> Customer:
+    """The customer, created when new; ``fields`` set on a new one, and on a known one when
+    ``update``."""
     created = insert_ignore(
         session,
         Customer,
@@ -130,7 +140,7 @@ def _customer(session: Session, external_id: str, fields: dict, language: str) -
     customer = session.scalars(select(Customer).where(Customer.external_id == external_id)).one()
     if customer.anonymous:
         raise ValidationError("This customer id is reserved.", fields={"customer": "reserved"})
-    if fields:
+    if fields and (update or created is not None):
         apply_customer_fields(session, customer, fields, cause="embed", initial=created is not None)
         session.flush()
     return customer
@@ -173,12 +183,9 @@ def _external_id(value: str) -> str:
         external_id = check_external_id(value)
     except ValidationError:
         raise ValidationError(
-            "The customer id must be 1 to 255 printable characters.", fields={"customer": "invalid"}
+            "The customer id must be 1 to 255 printable characters, not starting kaiku:.",
+            fields={"customer": "invalid"},
         ) from None
-    if external_id.startswith("kaiku:"):
-        raise ValidationError(
-            "Customer ids starting kaiku: are reserved.", fields={"customer": "reserved"}
-        )
     return external_id
 
 

@@ -155,7 +155,8 @@ def customer_directory(
 
 
 def _filtered(filters: DirectoryFilters, dialect: str) -> Select:
-    stmt = select(Customer)
+    # The record behind anonymous widget answers is nobody: it is not listed.
+    stmt = select(Customer).where(Customer.anonymous.is_(False))
     if filters.q:
         stmt = stmt.where(search_where(filters.q, dialect))
     if filters.stage is not None:
