@@ -17,7 +17,9 @@ from surveys.reports import dashboard
 
 Slice = Annotated[
     str,
-    StringConstraints(pattern=r"^(stage|channel|language|agent|attribute:[^\x00-\x1f]{1,64})$"),
+    StringConstraints(
+        pattern=r"^(stage|channel|identity|language|agent|attribute:[^\x00-\x1f]{1,64})$"
+    ),
 ]
 DEFAULT_DAYS = "30"
 # A trend by day over more than a year is thousands of points nobody reads: week or month then.

@@ -58,7 +58,7 @@ def _body_customer() -> str | None:
 
 
 def _customer_key() -> str:
-    return f"{request.view_args.get('survey_key', '')}:{_body_customer() or '(anonymous)'}"
+    return f"{request.view_args.get('survey_key', '')}:{_body_customer()}"
 
 
 def _limited(setting: str, scope: str, key_func=get_remote_address, exempt=None):  # noqa: ANN001
@@ -72,7 +72,12 @@ def _limited(setting: str, scope: str, key_func=get_remote_address, exempt=None)
 
 
 per_ip = _limited("EMBED_RATE_LIMIT", "embed-ip")
-per_customer = _limited("EMBED_CUSTOMER_RATE_LIMIT", "embed-customer", _customer_key)
+per_customer = _limited(
+    "EMBED_CUSTOMER_RATE_LIMIT",
+    "embed-customer",
+    _customer_key,
+    exempt=lambda: _limits_off() or _body_customer() is None,
+)
 anonymous_per_ip = _limited(
     "EMBED_ANONYMOUS_RATE_LIMIT",
     "embed-anonymous",
