@@ -31,7 +31,11 @@ def register(app: Flask) -> None:
         """
         from werkzeug.serving import run_simple
 
+        from app.demo.seed import NPS_KEY
+        from app.demo.shop import register_shop
+
         flask_app = current_app._get_current_object()
+        register_shop(flask_app, NPS_KEY)
         # SIGTERM (service managers, `timeout`) unwinds like Ctrl+C, so the worker is stopped too.
         previous_sigterm = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         stop = None
@@ -40,6 +44,7 @@ def register(app: Flask) -> None:
             summary = _seed(show_admin=False)
             url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
             click.echo(f"\nKaiku is at {url}/")
+            click.echo(f"The survey widget on a sample company page: {url}/demo/shop")
             if summary.admin_password:
                 click.echo(f"Sign in as {summary.admin_email} / {summary.admin_password}")
                 _echo_staff(summary)

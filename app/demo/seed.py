@@ -29,6 +29,8 @@ from app.demo.timeline import Timeline
 from surveys.answers.taxonomy import seed_default_themes
 from surveys.catalog.rules import create_rule
 from surveys.customers.events import record_event
+from surveys.embed.keys import create_secret
+from surveys.embed.policy import update_embed
 from surveys.kernel import clock
 from surveys.kernel.settings import Settings
 from surveys.lifecycle.evaluation import evaluate
@@ -93,6 +95,9 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
         password, staff, staff_password = _staff(session)
         nps, csat = _surveys(session)
         _trigger_rules(session, nps, csat)
+        # The product NPS is embedded in the sample shop page (/demo/shop, app/demo/shop.py).
+        update_embed(session, nps, {"triggers": [{"type": "delay", "seconds": 2}]})
+        create_secret(session, nps, by=ADMIN_EMAIL)
         create_programme(
             session,
             "Bring a friend",

@@ -8,9 +8,7 @@ is always allowed. A request without ``Origin`` is not a browser's; it is let th
 identity check, which is what protects the answers.
 """
 
-from urllib.parse import urlsplit
-
-from flask import current_app, request
+from flask import request
 from werkzeug.wrappers import Response
 
 from surveys.embed.origins import origin_allowed
@@ -20,8 +18,10 @@ MAX_AGE = 600  # seconds a browser may keep a preflight's answer
 
 
 def own_origin() -> str:
-    parts = urlsplit(current_app.config["BASE_URL"])
-    return f"{parts.scheme}://{parts.netloc}"
+    """This site's origin as the browser reached it (the widget's iframe runs there): the
+    request's own scheme and host, which a browser sets for the site it talks to (behind a
+    proxy, as ProxyFix restores them), so it cannot stand in for another site's page."""
+    return f"{request.scheme}://{request.host}"
 
 
 def request_origin() -> str | None:
