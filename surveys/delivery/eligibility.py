@@ -29,7 +29,8 @@ from surveys.models import OPEN_STATUSES, Customer, Invitation, Survey, UTCDateT
 
 SEND, SKIP, POSTPONE = "send", "skip", "postpone"
 # Statuses that count as asking the customer, for the windows: planned, handed out, sent or
-# answered (an expired one counts when it had been sent). Skipped ones never do.
+# answered (an expired one counts when it had been sent). Skipped ones never do, nor a widget
+# the customer dismissed (surveys.embed.visits keeps it away for its own number of days).
 SURVEYED_STATUSES = ("scheduled", "pending", "queued", "sent", "answered")
 # When they were (or will be) asked: sent, else answered, else the planned or creation time.
 _ASKED_AT = func.coalesce(
@@ -149,7 +150,8 @@ def load_histories(
     )
     histories: dict[int, list[Past]] = {}
     for inv_id, customer_id, survey_id, status, sent_at, asked_at in rows:
-        asked = status in SURVEYED_STATUSES or sent_at is not None
+        # A widget closed unanswered has its own window (the embed's dismiss_days).
+        asked = status in SURVEYED_STATUSES or (sent_at is not None and status != "dismissed")
         histories.setdefault(customer_id, []).append(
             Past(inv_id, survey_id, status, _aware(asked_at) if asked else None)
         )
