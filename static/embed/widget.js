@@ -130,8 +130,9 @@
       answer = config.preview ? { score: score, category: category(score) } : saved;
       tell("answered");
       root.querySelectorAll(".score").forEach(function (button) {
-        button.classList.toggle("is-selected", Number(button.getAttribute("data-score")) === score);
-        button.setAttribute("aria-pressed", String(Number(button.getAttribute("data-score")) === score));
+        var chosen = Number(button.getAttribute("data-score")) === score;
+        button.classList.toggle("is-selected", chosen);
+        button.querySelector(".visually-hidden").hidden = !chosen;
       });
       root.querySelector("[data-chosen]").textContent = String(score);
       step("comment");
