@@ -2,6 +2,7 @@
 on 127.0.0.1) than the live app, with a real worker: what a customer of the company sees."""
 
 import threading
+from datetime import timedelta
 from html import escape
 
 import pytest
@@ -335,3 +336,110 @@ def test_preview_walks_the_steps_and_posts_nothing(live, live_server, browser, s
     page.get_by_role("heading", name="Thank you!").wait_for(state="visible")
     assert posts == [] and _responses(session) == []
     page.close()
+
+
+def test_a_double_click_on_a_score_posts_one_answer(live, live_server, browser, session, sites):
+    allowed, _ = sites
+    survey, secret = make_embed(session, allowed_origins=[allowed.origin])
+    session.commit()
+    allowed.page = host_page(live_server, survey, **signed(secret, "cust-11"))
+    page = browser.new_page()
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.url.endswith("/responses") else None)
+    page.goto(allowed.origin)
+    frame = widget_frame(page)
+    frame.get_by_role("button", name="6", exact=True).dblclick()
+    frame.get_by_label("What is the main reason for your score?").wait_for(state="visible")
+    assert len(posts) == 1
+    assert [r.score for r in _responses(session)] == [6]
+    page.close()
+
+
+def test_delay_and_visit_count_triggers(live, live_server, browser, session, sites):
+    allowed, _ = sites
+    survey, secret = make_embed(
+        session,
+        allowed_origins=[allowed.origin],
+        triggers=[{"type": "visits", "count": 2}, {"type": "delay", "seconds": 2}],
+    )
+    session.commit()
+    allowed.page = host_page(live_server, survey, **signed(secret, "cust-12"))
+    page = browser.new_page()
+    page.goto(allowed.origin)
+    page.wait_for_timeout(1000)
+    assert page.locator(WIDGET).count() == 0  # first visit: only the delay will open it
+    widget_frame(page)  # after 2 s
+    page.goto("about:blank")
+    # The second visit (half an hour later) opens it at once.
+    session.expire_all()
+    state = session.scalars(select(EmbedVisitor)).one()
+    state.last_seen_at -= timedelta(hours=1)
+    state.shown_at = None
+    session.commit()
+    page.goto(allowed.origin)
+    page.locator(f"{WIDGET} iframe").wait_for(state="attached", timeout=1500)
+    page.close()
+
+
+def test_queued_init_and_identify_after_sign_in(live, live_server, browser, session, sites):
+    allowed, _ = sites
+    survey, secret = make_embed(session, allowed_origins=[allowed.origin])
+    session.commit()
+    who = signed(secret, "cust-13")
+    stub = f"""<script>
+window.Kaiku = window.Kaiku || {{q: []}};
+["init", "show", "track", "identify"].forEach(function (m) {{
+  Kaiku[m] = Kaiku[m] || function () {{ Kaiku.q.push([m].concat([].slice.call(arguments))); }};
+}});
+Kaiku.init({{survey: "{survey.key}", language: "fi"}});
+</script>
+<button id="sign-in" onclick="Kaiku.identify('cust-13', '{who["signature"]}')">Sign in</button>"""
+    allowed.page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+      <title>Acme</title></head><body>{stub}
+      <script async src="{live_server}/embed.js"></script></body></html>"""
+    page = browser.new_page()
+    errors, _ = watch(page)
+    page.goto(allowed.origin)
+    until(page, lambda: any(e.startswith("Kaiku:") for e in errors))  # no customer yet
+    assert page.locator(WIDGET).count() == 0
+    page.click("#sign-in")
+    frame = widget_frame(page)
+    frame.get_by_role("heading", name="Kuinka todennäköisesti", exact=False).wait_for()
+    frame.get_by_role("button", name="Sulje kysely").click()  # the × closes it
+    page.locator(WIDGET).wait_for(state="detached")
+    assert page.evaluate("document.activeElement.id") == "sign-in"
+    page.close()
+
+
+def test_anonymous_dismissal_is_kept_in_the_page_storage(
+    live, live_server, browser, session, sites
+):
+    allowed, _ = sites
+    survey, _ = make_embed(
+        session, allowed_origins=[allowed.origin], anonymous=True, dismiss_days=7
+    )
+    session.commit()
+    allowed.page = host_page(live_server, survey)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(allowed.origin)
+    widget_frame(page).get_by_role("button", name="0", exact=True).wait_for(state="visible")
+    page.keyboard.press("Escape")
+    page.locator(WIDGET).wait_for(state="detached")
+    memory = page.evaluate(f"JSON.parse(localStorage.getItem('kaiku:{survey.key}'))")
+    assert memory["dismissed"] > 0
+    page.reload()
+    page.wait_for_timeout(1000)
+    assert page.locator(WIDGET).count() == 0
+    # Eight days later the dismissal has run out.
+    page.evaluate(
+        f"""() => {{
+          const memory = JSON.parse(localStorage.getItem('kaiku:{survey.key}'));
+          memory.dismissed -= 8 * 864e5;
+          localStorage.setItem('kaiku:{survey.key}', JSON.stringify(memory));
+        }}"""
+    )
+    page.reload()
+    widget_frame(page)
+    assert context.cookies() == []
+    context.close()
