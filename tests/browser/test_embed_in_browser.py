@@ -141,9 +141,10 @@ def test_customer_answers_the_widget_with_the_keyboard_on_a_hostile_page(
     link = frame.locator("a[data-referral-url]")
     link.wait_for(state="visible", timeout=15_000)
     assert "/r/" in link.inner_text()
-    (response,) = _responses(session)
+    # The comment re-queues the answer's processing; wait for the worker to finish it.
+    (response,) = wait_for(lambda: [r for r in _responses(session) if r.processed_at])
     assert (response.score, response.comment, response.channel) == (9, "Fast and friendly", "embed")
-    assert response.identity == "signed" and response.processed_at is not None
+    assert response.identity == "signed"
     page.screenshot(path=str(ARTIFACTS / "embed-host-thanks-1280.png"))
 
     # It talked to the live app alone and left no cookie on the company's site.
