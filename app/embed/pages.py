@@ -71,12 +71,13 @@ def widget(survey_key: str) -> ResponseReturnValue:
     allow_framing_by(*origins, "'self'")
     g.brand = brand_for(db.session, survey.id)
     scale = SCALES[survey.kind]
+    preview = request.args.get("preview") == "1"
     return _page(
         "embed/widget.html",
         200,
         survey=survey,
         closed=not survey.active,
-        preview=request.args.get("preview") == "1",
+        preview=preview,
         question=survey.question(g.lang),
         prompt=survey.comment_prompt(g.lang),
         kind=survey.kind,
@@ -88,7 +89,7 @@ def widget(survey_key: str) -> ResponseReturnValue:
                 "api": url_for("embed.visit", survey_key=survey.key).rsplit("/", 1)[0],
                 "origins": [*origins, own_origin()],
                 "bands": scale.bands,
-                "preview": request.args.get("preview") == "1",
+                "preview": preview,
             }
         ),
     )

@@ -221,7 +221,7 @@ def test_phone_shows_the_widget_across_the_bottom_without_overflow(
     survey, secret = make_embed(session, allowed_origins=[allowed.origin])
     session.commit()
     allowed.page = host_page(live_server, survey, css=HOSTILE_CSS, **signed(secret, "cust-9"))
-    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page = browser.new_page(viewport={"width": 375, "height": 740}, has_touch=True)
     page.goto(allowed.origin)
     frame = widget_frame(page)
     boxes = score_boxes(page, frame)
@@ -233,6 +233,11 @@ def test_phone_shows_the_widget_across_the_bottom_without_overflow(
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert frame.evaluate("document.documentElement.scrollWidth") <= frame.evaluate("innerWidth")
     page.screenshot(path=str(ARTIFACTS / "embed-host-375.png"))
+    frame.get_by_role("button", name="10", exact=True).tap()
+    frame.get_by_role("button", name="Skip").tap()
+    frame.get_by_role("heading", name="Thank you!").wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "embed-host-thanks-375.png"))
     page.close()
 
 

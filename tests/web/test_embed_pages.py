@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.csp import allow_framing_by
 from surveys.brand.storage import save_brand
 from tests.factories.embeds import HOST, identity, make_embed
 from tests.factories.surveys import make_survey
@@ -125,3 +126,10 @@ def test_visit_answer_names_the_frame_in_the_customers_language(client, session,
     )
     assert seen.status_code == 200, seen.json
     assert seen.json["title"] == "Palautekysely"
+
+
+def test_a_frame_ancestor_that_would_change_the_policy_is_refused(app):
+    with app.test_request_context():
+        for bad in ("https://a.example; script-src *", "https://a.example https://b", ""):
+            with pytest.raises(ValueError):
+                allow_framing_by(bad)
