@@ -4,10 +4,12 @@ One ``after_request`` hook sets it, for staff, sign-in, error and respondent pag
 page may run only this site's scripts and styles, or inline ones that carry the request's nonce
 (``nonce="{{ csp_nonce() }}"`` in a template); never ``'unsafe-inline'``, so injected markup
 runs nothing. A page is not framed, unless its view is marked ``@framed_by_self`` (the admin's
-answer-page preview, shown in a sandboxed iframe). Every other response (JSON, redirects,
-files) gets a policy that allows nothing at all: an API answer that a browser is tricked into
-rendering as a page runs nothing and loads nothing. A response that brings its own policy keeps
-it (the email preview, whose hash-based policy ``inline_style_policy`` makes).
+answer-page preview, shown in a sandboxed iframe) or names its own framers for this request
+with ``allow_framing_by`` (the embedded widget: the survey's allowed origins). Every other
+response (JSON, redirects, files) gets a policy that allows nothing at all: an API answer that a
+browser is tricked into rendering as a page runs nothing and loads nothing. A response that
+brings its own policy keeps it (the email preview, whose hash-based policy
+``inline_style_policy`` makes).
 """
 
 import base64
@@ -42,6 +44,28 @@ def framed_by_self(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def allow_framing_by(*sources: str) -> None:
+    """Let the pages in ``sources`` frame this request's page: its ``frame-ancestors`` is them.
+
+    Each source is an origin (``https://app.example.com``, already normalised) or ``'self'``;
+    anything with a space, a semicolon or a comma would change the policy, so it is refused.
+
+    :raises ValueError: a source that is not a single CSP source expression.
+    """
+    for source in sources:
+        if not source or any(char in source for char in " ;,\t\r\n"):
+            raise ValueError(f"not a frame-ancestors source: {source!r}")
+    g.csp_frame_ancestors = list(dict.fromkeys(sources))
+
+
+def _frame_ancestors() -> str:
+    own = g.get("csp_frame_ancestors")
+    if own:
+        return " ".join(own)
+    view = current_app.view_functions.get(request.endpoint or "")
+    return "'self'" if getattr(view, "_kaiku_framed_by_self", False) else "'none'"
+
+
 def set_policy(response: Response) -> Response:
     """The after-request hook: this response's policy, unless it brings its own."""
     if HEADER in response.headers:
@@ -49,10 +73,8 @@ def set_policy(response: Response) -> Response:
     if response.mimetype != "text/html":
         response.headers[HEADER] = NOTHING_POLICY
         return response
-    view = current_app.view_functions.get(request.endpoint or "")
-    framed = getattr(view, "_kaiku_framed_by_self", False)
     response.headers[HEADER] = PAGE_POLICY.format(
-        nonce=csp_nonce(), frame_ancestors="'self'" if framed else "'none'"
+        nonce=csp_nonce(), frame_ancestors=_frame_ancestors()
     )
     return response
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import current_app, g, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, gettext
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
@@ -163,7 +164,14 @@ def visit(survey_key: str) -> ResponseReturnValue:
         "recontact_days": g.survey.recontact_days,
         "anonymous": visitor.anonymous,
         "kind": g.survey.kind,
+        "title": _frame_title(visitor.language),
     }
+
+
+def _frame_title(language: str) -> str:
+    """The widget iframe's accessible name, in the customer's language (the loader has none)."""
+    with force_locale(language):
+        return gettext("Feedback survey")
 
 
 @bp.post(f"{PREFIX}/displays")

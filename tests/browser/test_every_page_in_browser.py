@@ -30,10 +30,10 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WIDTHS = (375, 1280)
 # GET routes that are not pages: JSON polls, a CSV download, a redirect, the brand's logo image,
-# the API, static files.
+# the API, static files, the embed loader script.
 NOT_PAGES = {
     "admin.import_status", "admin.reanalysis_status", "insights.explorer_csv",
-    "respond.follow", "respond.referral_status", "respond.logo", "static",
+    "respond.follow", "respond.referral_status", "respond.logo", "static", "embed.loader",
 }  # fmt: skip
 # Walked as a customer (below), with a token of their own.
 RESPONDENT = {"respond.question", "respond.why", "respond.thanks", "respond.unsubscribe_page"}
@@ -103,6 +103,7 @@ def samples(session) -> dict[str, str]:
         "admin.edit_rule": f"/admin/surveys/{survey.id}/rules/{rule.id}",
         "admin.new_rule": f"/admin/surveys/{survey.id}/rules/new",
         "customers.customer": f"/customers/{customer.id}",
+        "embed.widget": f"/embed/{survey.key}?lang=fi",  # the widget's page, on its own
         "rescue.task": f"/rescue/{task.id}",
         "insights.theme_edit": "/themes/price/edit",
         "insights.theme_delete": "/themes/price/delete",

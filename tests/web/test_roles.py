@@ -1,7 +1,7 @@
 """Roles on every staff page, found by walking the app's URL map (new pages are picked up).
 
-Every endpoint but the public ones (static files, respondent pages, sign-in with its code step,
-sign-out, "forgot your password" with its reset link, the embedded widget and its public API) and
+Every endpoint but the public ones (static files, respondent pages, the embedded widget with its
+API, sign-in with its code step, sign-out, and "forgot your password" with its reset link) and
 the API (bearer keys, see test_api_roles.py) must carry ``role_required``; for each, an
 anonymous visitor is sent to sign in, each role outside the allowed ones gets 403, and each
 role inside gets the page (no 403, no server error), filled with real rows where it takes ids.
