@@ -28,28 +28,28 @@ EXAMPLES = (
         "Python",
         "python",
         "import hashlib, hmac, os\n"
-        'signature = hmac.new(os.environ["KAIKU_EMBED_SECRET"].encode(), '
-        "customer_id.encode(), hashlib.sha256).hexdigest()",
+        'secret = os.environ["KAIKU_EMBED_SECRET"].encode()\n'
+        "signature = hmac.new(secret, customer_id.encode(), hashlib.sha256).hexdigest()",
         "import hashlib, hmac, json, os, time\n"
         "expires = int(time.time()) + 3600\n"
         'attributes = json.dumps({"plan": "pro", "email": "ann@example.com"})\n'
         'message = "\\n".join(["kaiku-embed-v1", customer_id, str(expires), attributes])\n'
-        'signature = hmac.new(os.environ["KAIKU_EMBED_SECRET"].encode(), '
-        "message.encode(), hashlib.sha256).hexdigest()",
+        'secret = os.environ["KAIKU_EMBED_SECRET"].encode()\n'
+        "signature = hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()",
     ),
     SigningExample(
         "Node",
         "node",
         'const crypto = require("node:crypto");\n'
-        'const signature = crypto.createHmac("sha256", process.env.KAIKU_EMBED_SECRET)'
-        '.update(customerId).digest("hex");',
+        "const secret = process.env.KAIKU_EMBED_SECRET;\n"
+        'const signature = crypto.createHmac("sha256", secret).update(customerId).digest("hex");',
         'const crypto = require("node:crypto");\n'
         "const expires = Math.floor(Date.now() / 1000) + 3600;\n"
         'const attributes = JSON.stringify({ plan: "pro", email: "ann@example.com" });\n'
         'const message = ["kaiku-embed-v1", customerId, String(expires), attributes]'
         '.join("\\n");\n'
-        'const signature = crypto.createHmac("sha256", process.env.KAIKU_EMBED_SECRET)'
-        '.update(message).digest("hex");',
+        "const secret = process.env.KAIKU_EMBED_SECRET;\n"
+        'const signature = crypto.createHmac("sha256", secret).update(message).digest("hex");',
     ),
     SigningExample(
         "PHP",
