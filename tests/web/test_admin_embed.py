@@ -74,7 +74,15 @@ def test_first_visit_shows_the_defaults(admin, session, survey):
     assert re.search(r'<input checked id="on_load"', page)
     assert re.search(r'<input checked id="mode-1" name="mode" type="radio" value="enforce">', page)
     assert "No secret yet" in page and "Create the first secret" in page
+    assert "No origin is allowed, so no page can show the widget." in page
+    assert "no customer id can be verified and every one is refused" in page
     assert saved(session, survey).allowed_origins == []
+
+
+def test_a_ready_embed_shows_no_setup_warning(admin, session):
+    survey, _ = make_embed(session)
+    session.commit()
+    assert "Not ready to show yet" not in page_of(admin, survey)
 
 
 def test_save_origins_identity_and_every_trigger(admin, session, survey):
