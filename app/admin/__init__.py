@@ -6,6 +6,7 @@ bp = Blueprint("admin", __name__)
 
 from app.admin import (  # noqa: E402,F401
     brand,
+    embed,
     imports,
     previews,
     reanalysis,

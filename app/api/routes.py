@@ -5,6 +5,7 @@ from app.api import (  # noqa: F401
     bounces,
     bp,
     customers,
+    embeds,
     events,
     invitations,
     referrals,

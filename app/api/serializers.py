@@ -9,6 +9,7 @@ from surveys.kernel import clock
 from surveys.kernel.settings import Settings
 from surveys.models import (
     Customer,
+    EmbedSecret,
     Invitation,
     Referral,
     ReferralProgramme,
@@ -17,6 +18,7 @@ from surveys.models import (
     Response,
     StageChange,
     Survey,
+    SurveyEmbed,
 )
 from surveys.referrals.codes import referral_url
 
@@ -26,7 +28,8 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def survey_json(survey: Survey) -> dict[str, Any]:
+def survey_json(survey: Survey, embed: dict[str, Any]) -> dict[str, Any]:
+    """The survey with its ``embed`` object (``embed_json``, loaded by app.api.embeds)."""
     return {
         "id": survey.id,
         "key": survey.key,
@@ -52,7 +55,28 @@ def survey_json(survey: Survey) -> dict[str, Any]:
             }
             for rule in survey.trigger_rules
         ],
+        "embed": embed,
         "created_at": iso(survey.created_at),
+    }
+
+
+def embed_json(survey: Survey, embed: SurveyEmbed, keys: list[EmbedSecret]) -> dict[str, Any]:
+    """A survey's embed settings and its signing keys' ids and dates; never a secret."""
+    return {
+        "key": survey.key,
+        "allowed_origins": embed.allowed_origins,
+        "anonymous": embed.anonymous,
+        "triggers": embed.triggers,
+        "mode": embed.mode,
+        "dismiss_days": embed.dismiss_days,
+        "keys": [
+            {
+                "key_id": key.key_id,
+                "created_at": iso(key.created_at),
+                "retires_at": iso(key.retires_at),
+            }
+            for key in keys
+        ],
     }
 
 

@@ -1,4 +1,4 @@
-"""Request schemas of the survey endpoints with their delivery policy and trigger rules.
+"""Request schemas of the survey endpoints with their delivery policy, trigger rules and embed.
 
 The shapes only: the services (surveys.catalog.definitions, surveys.catalog.rules) check
 ranges, filters and the cross-field rules again and name the field when they refuse.
@@ -37,6 +37,9 @@ class TriggerRuleIn(Body):
 
 
 Rules = Annotated[list[TriggerRuleIn], Field(max_length=MAX_RULES_PER_SURVEY)]
+# A partial embed object: its shape and values are checked by surveys.embed.policy, which
+# names each bad field ("allowed_origins.0"); the API puts them under "embed.".
+EmbedChanges = dict[str, Any]
 
 
 class SurveyCreateFull(SurveyCreate):
@@ -46,9 +49,10 @@ class SurveyCreateFull(SurveyCreate):
     expire_days: Days = None  # type: ignore[assignment]
     quiet_weekends: bool = None  # type: ignore[assignment]
     trigger_rules: Rules = []
+    embed: EmbedChanges = None  # type: ignore[assignment]
 
     _not_null = field_validator(
-        "recontact_days", "expire_days", "quiet_weekends", "trigger_rules", mode="before"
+        "recontact_days", "expire_days", "quiet_weekends", "trigger_rules", "embed", mode="before"
     )(refuse_null)
 
     def policy(self) -> dict[str, Any]:
@@ -63,6 +67,7 @@ class SurveyUpdateFull(SurveyUpdate):
     expire_days: Days = None  # type: ignore[assignment]
     quiet_weekends: bool = None  # type: ignore[assignment]
     trigger_rules: Rules = None  # type: ignore[assignment]
+    embed: EmbedChanges = None  # type: ignore[assignment]
 
     # Overrides SurveyUpdate's "*" validator of the same name: every field but reminder_days.
     _not_null = field_validator(
@@ -76,5 +81,6 @@ class SurveyUpdateFull(SurveyUpdate):
         "expire_days",
         "quiet_weekends",
         "trigger_rules",
+        "embed",
         mode="before",
     )(refuse_null)
