@@ -101,13 +101,21 @@ def full_script_tag(base_url: str, survey_key: str) -> str:
 
 
 def js_api(base_url: str, survey_key: str) -> str:
-    """The same through the JS API, for a single-page app that knows the customer later."""
+    """The same through the JS API (``static/embed/loader.js``): calls queue until the script has
+    loaded; ``identify`` for a single-page app that knows the customer only after a sign-in."""
     return (
-        f'<script src="{base_url.rstrip("/")}/embed.js"></script>\n'
         "<script>\n"
-        f'  Kaiku.init({{ survey: "{survey_key}" }});\n'
-        '  Kaiku.identify("CUSTOMER_ID", "SIGNATURE");  // when the customer is known\n'
-        '  Kaiku.track("upgraded");  // opens it where a trigger waits for this event\n'
-        "  Kaiku.show();             // or open it yourself\n"
-        "</script>"
+        "  window.Kaiku = window.Kaiku || { q: [] };\n"
+        '  ["init", "show", "track", "identify"].forEach(function (m) {\n'
+        "    Kaiku[m] = Kaiku[m] || function () {"
+        " Kaiku.q.push([m].concat([].slice.call(arguments))); };\n"
+        "  });\n"
+        f'  Kaiku.init({{ survey: "{survey_key}", customer: "CUSTOMER_ID", '
+        'signature: "SIGNATURE" });\n'
+        '  // after a sign-in: Kaiku.identify("CUSTOMER_ID", "SIGNATURE", attributes, '
+        "{ keyId, expires });\n"
+        '  // Kaiku.track("upgraded");  opens it where a trigger waits for this event\n'
+        "  // Kaiku.show();  opens it now, whatever the triggers say\n"
+        "</script>\n"
+        f'<script async src="{base_url.rstrip("/")}/embed.js"></script>'
     )

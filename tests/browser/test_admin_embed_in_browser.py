@@ -37,22 +37,6 @@ def embedded(live, session):
     return admin, survey
 
 
-def stub_missing_widget_page(page) -> None:
-    """Until the widget page (``/embed/<key>?preview=1``) exists, its frame gets a blank page:
-    the 404 page refuses framing, which the CSP watch would count against this page."""
-
-    def handle(route) -> None:
-        response = route.fetch()
-        if response.status == 404:
-            route.fulfill(
-                status=200, content_type="text/html", body="<!doctype html><title>-</title>"
-            )
-        else:
-            route.fulfill(response=response)
-
-    page.route(re.compile(r".*/embed/[^/?]+\?preview=1.*"), handle)
-
-
 def no_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
@@ -66,7 +50,6 @@ def test_embed_tab_copies_saves_and_shows_a_new_secret_once(live_server, browser
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    stub_missing_widget_page(page)
     sign_in(page, live_server, admin.email)
 
     page.goto(f"{live_server}/admin/surveys/{survey.id}/embed")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
 from app.demo.seed import seed_demo
 from surveys.answers.processing import process_responses
@@ -25,7 +24,6 @@ from surveys.customers import imports
 from surveys.delivery.invitations import create_invitation
 from surveys.models import Customer, CustomerImport, RescueTask, StaffUser, Survey, TriggerRule
 from surveys.staff.passwords import start_password_reset
-from tests.browser.test_admin_embed_in_browser import stub_missing_widget_page
 from tests.factories.staff import PASSWORD, make_staff
 from tests.factories.surveys import make_customer
 
@@ -114,14 +112,6 @@ def samples(session) -> dict[str, str]:
     }
 
 
-def _has_route(app, path: str) -> bool:
-    try:
-        app.url_map.bind("localhost").match(path)
-    except NotFound:
-        return False
-    return True
-
-
 def staff_pages(app, session) -> list[str]:
     """Every HTML page of the staff side: routes without parameters, and the samples."""
     sample = samples(session)
@@ -192,8 +182,6 @@ def test_every_page_at_375_and_1280_px(live_app, live_server, browser, session, 
         # tests) would refuse it, so this context bypasses CSP.
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
         page = context.new_page()
-        if not _has_route(live_app, "/embed/key"):  # the Embed tab's preview frame, until
-            stub_missing_widget_page(page)  # the widget page exists: remove then
         errors: list[str] = []
         page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
         page.goto(f"{live_server}/login")

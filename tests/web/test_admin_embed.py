@@ -148,7 +148,7 @@ def test_the_snippet_carries_the_survey_key_and_base_url(admin, app, survey):
     base = app.config["BASE_URL"].rstrip("/")
     assert f"&lt;script async src=&#34;{base}/embed.js&#34;" in page
     assert f"data-survey=&#34;{survey.key}&#34;" in page
-    assert f"Kaiku.init({{ survey: &#34;{survey.key}&#34; }});" in page
+    assert f"Kaiku.init({{ survey: &#34;{survey.key}&#34;, customer: " in page
     assert 'data-copy="snippet-tag"' in page
     assert re.search(r'<script src="/static/copy\.js[^"]*" defer></script>', page)
     assert "<script>" not in page  # nothing inline: the CSP allows only nonced scripts
