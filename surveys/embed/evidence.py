@@ -3,7 +3,8 @@
 Refusals are kept for a month (``surveys.embed.identity``), so the evidence covers the last
 30 days: the refusals counted by reason, enforced or only logged (report-only), the latest
 ones with their origin and the customer id the page claimed, and the widget's answers by
-identity (signed, unverified, anonymous).
+identity (signed, unverified, anonymous), and how often it opened for a customer and how often
+it was dismissed unanswered.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from surveys.models import REFUSAL_REASONS, EmbedRefusal, Response
+from surveys.models import REFUSAL_REASONS, Customer, EmbedRefusal, Invitation, Response
 
 WINDOW = timedelta(days=30)
 LATEST = 20
@@ -36,6 +37,9 @@ class Evidence:
     refusals: list[RefusalCount]  # every reason, in REFUSAL_REASONS order, zeros included
     latest: list[EmbedRefusal]  # newest first, at most LATEST
     answers: dict[str, int] = field(default_factory=dict)  # by identity, zeros included
+    # The widget's own invitations (it opened for a known customer), and those dismissed.
+    displays: int = 0
+    dismissals: int = 0
 
     @property
     def refused_total(self) -> int:
@@ -49,7 +53,7 @@ class Evidence:
 def embed_evidence(session: Session, survey_id: int, now: datetime) -> Evidence:
     """The last 30 days of the survey's widget: refusals by reason and the widget's answers.
 
-    Reads only; three queries however much traffic there was.
+    Reads only; four queries however much traffic there was.
     """
     since = now - WINDOW
     counts: dict[tuple[str, bool], int] = {
@@ -79,8 +83,20 @@ def embed_evidence(session: Session, survey_id: int, now: datetime) -> Evidence:
             .group_by(Response.identity)
         ).all()
     )
+    displays, dismissals = session.execute(
+        select(func.count(), func.count().filter(Invitation.status == "dismissed"))
+        .join(Customer, Customer.id == Invitation.customer_id)
+        .where(
+            Invitation.survey_id == survey_id,
+            Invitation.channel == "embed",
+            Invitation.sent_at >= since,
+            Customer.anonymous.is_(False),
+        )
+    ).one()
     return Evidence(
         since=since,
+        displays=displays,
+        dismissals=dismissals,
         refusals=[
             RefusalCount(reason, counts.get((reason, True), 0), counts.get((reason, False), 0))
             for reason in REFUSAL_REASONS

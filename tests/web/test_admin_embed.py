@@ -219,6 +219,26 @@ def test_refusals_and_embed_answers_are_counted(admin, client, session):
     assert table["Unverified: let through in report-only mode"] == (2, None)
     assert table["Anonymous: no customer id"] == (1, None)
     assert "<code>c-4</code>" in page and HOST in page and "only logged" in page
+    # Three answers of known customers opened (and answered) the widget's own invitations.
+    assert table["Opened for a known customer"] == (3, None)
+    assert table["Of those, dismissed unanswered"] == (0, None)
+
+
+def test_dismissals_are_counted(admin, client, session):
+    Clock(T0)
+    survey, secret = make_embed(session)
+    session.commit()
+    for name in ("d-1", "d-2"):
+        who = {"customer": name, "signature": sign(secret, name)}
+        url = f"/api/v1/embed/{survey.key}/"
+        display = client.post(url + "displays", json=who, headers={"Origin": HOST}).json["display"]
+        if name == "d-1":
+            client.post(
+                url + "dismissals", json=who | {"display": display}, headers={"Origin": HOST}
+            )
+    page = page_of(admin, survey)
+    assert re.search(r"Opened for a known customer</th><td class=\"num\">2<", page)
+    assert re.search(r"Of those, dismissed unanswered</th><td class=\"num\">1<", page)
 
 
 @pytest.mark.parametrize("role", ["agent", "analyst"])
