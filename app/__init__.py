@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.customers import bp as customers_bp
+    from app.demo.shop import register_shop
     from app.embed import bp as embed_bp
     from app.extensions import csrf
     from app.insights import bp as insights_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(rescue_bp, url_prefix="/rescue")
     app.register_blueprint(customers_bp, url_prefix="/customers")
+    register_shop(app)  # the demo's sample company page: 404 outside `flask run-demo`
 
 
 def register_error_handlers(app: Flask) -> None:

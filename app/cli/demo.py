@@ -32,10 +32,9 @@ def register(app: Flask) -> None:
         from werkzeug.serving import run_simple
 
         from app.demo.seed import NPS_KEY
-        from app.demo.shop import register_shop
 
         flask_app = current_app._get_current_object()
-        register_shop(flask_app, NPS_KEY)
+        flask_app.config["DEMO_SHOP_SURVEY"] = NPS_KEY  # the sample shop page (app/demo/shop.py)
         # SIGTERM (service managers, `timeout`) unwinds like Ctrl+C, so the worker is stopped too.
         previous_sigterm = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         stop = None

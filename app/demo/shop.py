@@ -1,8 +1,9 @@
 """The demo's sample shop page, ``/demo/shop``: the company's own site with the widget embedded,
 as its integrators would build it, signing the visitor's id on the server.
 
-Registered by ``flask run-demo`` only, never by the app itself: a page that signs any visitor
-id it is given is exactly what a production site must not have. Each visitor is a fresh
+The route exists in every app but answers 404 unless ``DEMO_SHOP_SURVEY`` names a survey key,
+which only ``flask run-demo`` sets: a page that signs any visitor id it is given is exactly
+what a production site must not have. Each visitor is a fresh
 customer (``?visitor=``; the page makes one up), so the widget can be seen again and again
 despite the recontact window and dismissals.
 """
@@ -11,7 +12,7 @@ import json
 import secrets
 import time
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -25,10 +26,13 @@ from surveys.models import Survey
 SIGNATURE_LIFETIME = 3600  # seconds: what a real page would sign for its own session
 
 
-def register_shop(app: Flask, survey_key: str) -> None:
-    """Serve the sample shop page embedding the survey ``survey_key``."""
+def register_shop(app: Flask) -> None:
+    """Add the sample shop page; it embeds the survey ``DEMO_SHOP_SURVEY`` names, if any."""
 
     def shop() -> ResponseReturnValue:
+        survey_key = current_app.config.get("DEMO_SHOP_SURVEY")
+        if not survey_key:
+            abort(404)
         visitor = (request.args.get("visitor") or "")[:64]
         lang = served_language(request.args.get("lang"))
         if not visitor.startswith("demo-visitor-"):

@@ -35,6 +35,7 @@ WIDTHS = (375, 1280)
 NOT_PAGES = {
     "admin.import_status", "admin.reanalysis_status", "insights.explorer_csv",
     "respond.follow", "respond.referral_status", "respond.logo", "static", "embed.loader",
+    "demo_shop",  # 404 outside `flask run-demo`; the company's page, not Kaiku's
 }  # fmt: skip
 # Walked as a customer (below), with a token of their own.
 RESPONDENT = {"respond.question", "respond.why", "respond.thanks", "respond.unsubscribe_page"}

@@ -6,7 +6,6 @@ import re
 import pytest
 
 from app import create_app
-from app.demo.shop import register_shop
 from config import TestConfig
 from surveys.embed.signing import Claim, verify
 from surveys.kernel import clock
@@ -24,7 +23,7 @@ def shop_app(app, engine):
 def test_the_shop_signs_a_fresh_visitor_and_embeds_the_survey(shop_app, session):
     survey, secret = make_embed(session)
     session.commit()
-    register_shop(shop_app, survey.key)
+    shop_app.config["DEMO_SHOP_SURVEY"] = survey.key  # as flask run-demo sets it
     client = shop_app.test_client()
     first = client.get("/demo/shop?lang=sv")
     assert first.status_code == 302 and "visitor=demo-visitor-" in first.headers["Location"]

@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     "auth.logout",
     "auth.forgot_password",
     "auth.reset_password_page",
+    "demo_shop",  # the demo's sample company page, 404 outside `flask run-demo`
 }
 # Which roles each area must allow: admin pages admin only; rescue work admin and agent (the
 # report also analyst); insights everyone, but changing the theme taxonomy admin and analyst.
