@@ -38,5 +38,5 @@ def test_the_shop_signs_a_fresh_visitor_and_embeds_the_survey(shop_app, session)
     assert verify(claim, [(tag["key-id"], secret)], now=clock.now()).ok
 
 
-def test_the_app_itself_has_no_shop(client):
-    assert client.get("/demo/shop").status_code == 404
+def test_the_app_itself_has_no_shop(shop_app):
+    assert shop_app.test_client().get("/demo/shop").status_code == 404  # run-demo not involved
