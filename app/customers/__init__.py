@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("customers", __name__)
 
-from app.customers import directory, routes  # noqa: E402,F401
+from app.customers import directory, privacy, routes  # noqa: E402,F401
