@@ -11,6 +11,7 @@ from app.api.errors import json_error
 from app.extensions import db
 from surveys.customers.records import get_customer
 from surveys.kernel.actor import Actor
+from surveys.kernel.errors import NotFoundError
 from surveys.privacy.erasure import erase_customer
 from surveys.privacy.export import export_customer
 
@@ -23,6 +24,8 @@ def export_customer_data(external_id: str) -> Any:
     if g.api_key.role != "admin":
         return json_error(403, "forbidden", ADMIN_ONLY)
     customer = get_customer(db.session, external_id)
+    if customer.anonymous:  # Kaiku's own records (kaiku:anonymous, kaiku:erased) are nobody
+        raise NotFoundError(f"No customer {external_id!r}.")
     return export_customer(db.session, customer)
 
 
