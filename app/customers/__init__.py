@@ -1,5 +1,5 @@
 """The staff customer pages: the directory, and one customer's record, stage, answers, tasks,
-timeline and the reply form."""
+timeline and the reply form; for admins the export and erasure of their data (``privacy``)."""
 
 from flask import Blueprint
 
