@@ -77,6 +77,9 @@ class Config:
         "signed_up=onboarding,onboarding_completed=active,renewed=loyal,cancelled=churned",
     )
     IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    # Privacy (see README: Privacy): comments older than this many months are deleted daily;
+    # 0 (the default) keeps them; a survey's own retention_months overrides it.
+    RETENTION_MONTHS = _env_int("RETENTION_MONTHS", 0)
 
     # Rescue work (see README: Rescue). Due times by priority; a task is high priority for a very
     # negative comment or a customer whose value attribute reaches the threshold.

@@ -24,6 +24,7 @@ TASK_MODULES = (
     "worker.delivery_tasks",
     "worker.import_tasks",
     "worker.lifecycle_tasks",
+    "worker.privacy_tasks",
     "worker.rescue_tasks",
     "worker.report_tasks",
 )
@@ -89,6 +90,11 @@ def celery_init_app(app: Flask) -> Celery:
         "escalate-overdue-rescue-tasks": {
             "task": "kaiku.escalate_overdue_rescue_tasks",
             "schedule": timedelta(seconds=app.config["ESCALATE_EVERY_SECONDS"]),
+        },
+        # Comments past their retention (surveys.privacy.retention); a no-op when none is set.
+        "apply-retention": {
+            "task": "kaiku.apply_retention",
+            "schedule": crontab(minute=30, hour=3),
         },
         # Celery's clock is UTC (its default ``timezone``); Kaiku has no house time zone.
         "send-weekly-digests": {

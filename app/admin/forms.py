@@ -27,6 +27,7 @@ from surveys.catalog.definitions import (
     MAX_EXPIRE_DAYS,
     MAX_NAME_LENGTH,
     MAX_RECONTACT_DAYS,
+    MAX_RETENTION_MONTHS,
     MAX_TEXT_LENGTH,
     TEXT_KEYS,
 )
@@ -72,6 +73,10 @@ class SurveyForm(FlaskForm):
         default=14,
     )
     quiet_weekends = BooleanField("Do not send on Saturdays and Sundays")
+    retention_months = IntegerField(
+        "Delete comments older than (months)",
+        [Optional(), NumberRange(0, MAX_RETENTION_MONTHS)],
+    )
     active = BooleanField("Active: send invitations as soon as a rule matches", default=True)
 
     # question_<code> and comment_prompt_<code> for every registered language: added below.
@@ -99,6 +104,7 @@ class SurveyForm(FlaskForm):
             "reminder_days": self.reminder_days.data,  # None: no reminder
             "expire_days": self.expire_days.data,
             "quiet_weekends": bool(self.quiet_weekends.data),
+            "retention_months": self.retention_months.data,  # None: the global setting
         }
 
 
@@ -136,6 +142,7 @@ SurveyForm.summary_order = (
     "reminder_days",
     "expire_days",
     "quiet_weekends",
+    "retention_months",
 )
 
 for _language in LANGUAGES:

@@ -1,11 +1,12 @@
-"""Admin pages: surveys — list, create, edit texts and delivery policy, pause and resume.
+"""Admin pages: surveys — list, create, edit texts, delivery policy and retention (with its
+dry run), pause and resume.
 
 Trigger rules (app/admin/rules.py) and previews (app/admin/previews.py) hang off a survey's page.
 Every view is for admins only; every change is a POST with a CSRF token, and answers with a
 redirect (303) on success or the form again, errors next to their fields, on failure (422).
 """
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from app.admin import bp
@@ -22,6 +23,8 @@ from app.extensions import db
 from app.form_errors import domain_check
 from surveys.catalog import definitions as catalog
 from surveys.catalog.rules import describe_filter
+from surveys.kernel import clock
+from surveys.privacy.retention import plan
 
 # A global, not a context variable: imported macros (admin/_macros.html) see only globals.
 bp.add_app_template_global(field_attrs, "admin_field_attrs")
@@ -68,7 +71,12 @@ def new_survey() -> ResponseReturnValue:
             return redirect(url_for("admin.edit_survey", survey_id=survey.id), 303)
         db.session.rollback()
     status = 422 if form.is_submitted() else 200
-    return render_template("admin/survey_form.html", form=form, survey=None), status
+    return render_template(
+        "admin/survey_form.html",
+        form=form,
+        survey=None,
+        retention_global=current_app.extensions["kaiku_settings"].retention_months,
+    ), status
 
 
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
@@ -96,12 +104,16 @@ def edit_survey(survey_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.edit_survey", survey_id=survey.id), 303)
         db.session.rollback()
     status = 422 if form.is_submitted() else 200
+    global_months = current_app.extensions["kaiku_settings"].retention_months
+    retention = plan(db.session, clock.now(), global_months, survey_id=survey.id)
     return render_template(
         "admin/survey_form.html",
         form=form,
         survey=survey,
         confirm=ConfirmForm(),
         describe_filter=describe_filter,
+        retention=retention[0] if retention else None,
+        retention_global=global_months,
     ), status
 
 

@@ -2,7 +2,8 @@
 
 A key's role decides what it may do: ``admin`` everything, ``agent`` reads plus changes to
 rescue tasks (POST, PATCH under /rescue-tasks), ``analyst`` reads plus changes to the theme
-taxonomy (under /themes). Anything else is 403.
+taxonomy (under /themes). Anything else is 403. A customer's whole export is read by admin
+keys only (ADMIN_READS): everything Kaiku holds about a person is not a reader's business.
 """
 
 from flask import Response, g, request
@@ -17,6 +18,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Resources (first path segment under /api/v1) an agent key may change, and how.
 AGENT_WRITES = {"rescue-tasks": frozenset({"POST", "PATCH"})}
 ANALYST_WRITES = {"themes": frozenset({"POST", "PATCH", "DELETE"})}
+# URL rules whose reads are for admin keys only.
+ADMIN_READS = frozenset({"/api/v1/customers/<path:external_id>/export"})
 DENIED = {
     "analyst": "This API key has the analyst role: it may read, and change themes only.",
     "agent": "This API key has the agent role: it may read, and change rescue tasks only.",
@@ -35,7 +38,7 @@ def role_allows(role: str, method: str, rule: str) -> bool:
     if role == "admin":
         return True
     if method in READ_METHODS:
-        return role in ("agent", "analyst")
+        return role in ("agent", "analyst") and rule not in ADMIN_READS
     if role == "agent":
         return method in AGENT_WRITES.get(resource_of(rule), frozenset())
     if role == "analyst":
@@ -61,6 +64,9 @@ def require_api_key() -> Response | None:
     db.session.commit()
     rule = request.url_rule.rule if request.url_rule is not None else API_PREFIX
     if not role_allows(key.role, request.method, rule):
-        return json_error(403, "forbidden", DENIED.get(key.role, "This API key may not do this."))
+        message = DENIED.get(key.role, "This API key may not do this.")
+        if rule in ADMIN_READS:
+            message = "Only an API key with the admin role may export a customer's data."
+        return json_error(403, "forbidden", message)
     g.api_key = key
     return None

@@ -43,6 +43,7 @@ def survey_json(survey: Survey, embed: dict[str, Any]) -> dict[str, Any]:
         "reminder_days": survey.reminder_days,
         "expire_days": survey.expire_days,
         "quiet_weekends": survey.quiet_weekends,
+        "retention_months": survey.retention_months,
         "trigger_rules": [
             {
                 "id": rule.id,

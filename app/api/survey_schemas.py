@@ -10,11 +10,13 @@ from pydantic import Field, StringConstraints, field_validator
 
 from app.api.schemas import Body, Id, SurveyCreate, SurveyUpdate
 from app.api.schemas import _refuse_null as refuse_null
-from surveys.catalog.definitions import POLICY_FIELDS
+from surveys.catalog.definitions import MAX_RETENTION_MONTHS, POLICY_FIELDS
 from surveys.catalog.rules import MAX_DELAY_MINUTES, MAX_FILTERS, MAX_RULES_PER_SURVEY
 from surveys.models import CHANNELS
 
 Days = Annotated[int, Field(ge=0, le=3650)]
+# null: the global RETENTION_MONTHS; 0: comments are kept (surveys.privacy.retention).
+Months = Annotated[int, Field(ge=0, le=MAX_RETENTION_MONTHS)]
 
 
 class TriggerRuleIn(Body):
@@ -48,6 +50,7 @@ class SurveyCreateFull(SurveyCreate):
     reminder_days: Days | None = None
     expire_days: Days = None  # type: ignore[assignment]
     quiet_weekends: bool = None  # type: ignore[assignment]
+    retention_months: Months | None = None
     trigger_rules: Rules = []
     embed: EmbedChanges = None  # type: ignore[assignment]
 
@@ -66,6 +69,8 @@ class SurveyUpdateFull(SurveyUpdate):
     reminder_days: Days | None = None
     expire_days: Days = None  # type: ignore[assignment]
     quiet_weekends: bool = None  # type: ignore[assignment]
+    # null: back to the global setting.
+    retention_months: Months | None = None
     trigger_rules: Rules = None  # type: ignore[assignment]
     embed: EmbedChanges = None  # type: ignore[assignment]
 

@@ -1,6 +1,6 @@
 """Flask CLI commands, one module by concern: staff and API keys (``accounts``), the demo data
 and the one-command demo server (``demo``), customer imports (``imports``), re-tagging history
-(``analysis``), the rollups' recount (``rollups``)."""
+(``analysis``), the rollups' recount (``rollups``), retention (``privacy``)."""
 
 from collections.abc import Callable
 
@@ -12,9 +12,9 @@ from surveys.kernel.errors import KaikuError
 
 
 def register(app: Flask) -> None:
-    from app.cli import accounts, analysis, demo, imports, rollups
+    from app.cli import accounts, analysis, demo, imports, privacy, rollups
 
-    for module in (accounts, analysis, demo, imports, rollups):
+    for module in (accounts, analysis, demo, imports, privacy, rollups):
         module.register(app)
 
 

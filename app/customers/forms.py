@@ -28,3 +28,13 @@ class ReplyForm(FlaskForm):
         ],
         render_kw={"rows": 7},
     )
+
+
+class EraseForm(FlaskForm):
+    """The erasure's confirmation: the admin types the customer's id, so no slip erases."""
+
+    confirm = StringField(
+        "Type the customer's id to confirm",
+        validators=[DataRequired("Type the customer's id.")],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )

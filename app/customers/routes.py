@@ -146,6 +146,7 @@ def render_customer(
         timeline=customer_timeline(db.session, customer, locale=staff_locale()),
         can_rescue=current_user.role in RESCUE_ROLES,
         can_reply=can_reply,
+        can_erase=current_user.role == "admin",
         reply_form=form,
         reply_answer=answer,
         reply_greeting=follow_up_greeting(customer),

@@ -19,13 +19,18 @@ MAX_TEXT_LENGTH = 1000
 # What a survey says, in each language: Survey.texts is {language: {key: text}}.
 TEXT_KEYS = ("question", "comment_prompt")
 # Delivery policy (see Survey): days, or None for reminder_days (no reminder).
-POLICY_FIELDS = ("recontact_days", "reminder_days", "expire_days", "quiet_weekends")
+# retention_months: comments kept this many months (None: the global setting, 0: kept).
+POLICY_FIELDS = (
+    "recontact_days", "reminder_days", "expire_days", "quiet_weekends", "retention_months",
+)  # fmt: skip
 POLICY_DEFAULTS: dict[str, Any] = {
     "recontact_days": 90,
     "reminder_days": 3,
     "expire_days": 14,
     "quiet_weekends": False,
+    "retention_months": None,
 }
+MAX_RETENTION_MONTHS = 240
 MAX_RECONTACT_DAYS = 3650
 MAX_EXPIRE_DAYS = 365
 UPDATABLE_FIELDS = ("name", "active", "texts", *POLICY_FIELDS)
@@ -270,6 +275,16 @@ def _clean_policy(current: dict[str, Any], given: dict[str, Any]) -> dict[str, A
     days("reminder_days", 1, MAX_EXPIRE_DAYS, nullable=True)
     if not isinstance(policy["quiet_weekends"], bool):
         errors["quiet_weekends"] = "true or false"
+    months = policy["retention_months"]
+    if months is not None and (
+        isinstance(months, bool)
+        or not isinstance(months, int)
+        or not 0 <= months <= MAX_RETENTION_MONTHS
+    ):
+        errors["retention_months"] = (
+            f"a whole number of months, 0 (keep) to {MAX_RETENTION_MONTHS}, or empty for the "
+            "global setting"
+        )
     if not errors and policy["reminder_days"] is not None:
         if policy["reminder_days"] >= policy["expire_days"]:
             errors["reminder_days"] = (

@@ -34,6 +34,8 @@ class Settings:
     rescue_value_attribute: str = "mrr"
     rescue_high_value: float = 1000
     rescue_owner_attribute: str = "account_owner"
+    # Comments kept this many months (0: kept); a survey's retention_months overrides it.
+    retention_months: int = 0
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> "Settings":
@@ -58,6 +60,7 @@ class Settings:
             rescue_value_attribute=config["RESCUE_VALUE_ATTRIBUTE"],
             rescue_high_value=config["RESCUE_HIGH_VALUE"],
             rescue_owner_attribute=config["RESCUE_OWNER_ATTRIBUTE"],
+            retention_months=config.get("RETENTION_MONTHS", 0),
         )
 
 

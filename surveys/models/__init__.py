@@ -17,6 +17,7 @@ from surveys.models.events import CHANNELS, FILTER_OPS, Event, TriggerRule
 from surveys.models.imports import IMPORT_STATUSES, CustomerImport
 from surveys.models.invitations import INVITATION_STATUSES, OPEN_STATUSES, Invitation
 from surveys.models.outbox import OUTBOX_STATUSES, OutboxEmail
+from surveys.models.privacy import Erasure
 from surveys.models.reanalysis import REANALYSIS_STATUSES, ReanalysisRun
 from surveys.models.referrals import Referral, ReferralProgramme
 from surveys.models.replies import CustomerReply
@@ -74,6 +75,7 @@ __all__ = [
     "EmbedRefusal",
     "EmbedSecret",
     "EmbedVisitor",
+    "Erasure",
     "Event",
     "Invitation",
     "OutboxEmail",

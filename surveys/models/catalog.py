@@ -30,6 +30,9 @@ class Survey(Base):
     reminder_days: Mapped[int | None] = mapped_column(default=3)
     expire_days: Mapped[int] = mapped_column(default=14)
     quiet_weekends: Mapped[bool] = mapped_column(default=False)
+    # Comments (and the rescue notes and emails kept with them) older than this many months
+    # are deleted (surveys.privacy.retention); None: the global RETENTION_MONTHS; 0: kept.
+    retention_months: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     trigger_rules: Mapped[list["TriggerRule"]] = relationship(  # noqa: F821

@@ -36,6 +36,7 @@ NOT_PAGES = {
     "admin.import_status", "admin.reanalysis_status", "insights.explorer_csv",
     "respond.follow", "respond.referral_status", "respond.logo", "static", "embed.loader",
     "demo_shop",  # 404 outside `flask run-demo`; the company's page, not Kaiku's
+    "customers.export",  # a JSON download (tests/web/test_privacy_pages.py)
 }  # fmt: skip
 # Walked as a customer (below), with a token of their own.
 RESPONDENT = {"respond.question", "respond.why", "respond.thanks", "respond.unsubscribe_page"}
@@ -106,6 +107,7 @@ def samples(session) -> dict[str, str]:
         "admin.edit_rule": f"/admin/surveys/{survey.id}/rules/{rule.id}",
         "admin.new_rule": f"/admin/surveys/{survey.id}/rules/new",
         "customers.customer": f"/customers/{customer.id}",
+        "customers.erase": f"/customers/{customer.id}/erase",
         "embed.widget": f"/embed/{survey.key}?lang=fi",  # the widget's page, on its own
         "rescue.task": f"/rescue/{task.id}",
         "insights.theme_edit": "/themes/price/edit",

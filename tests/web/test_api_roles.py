@@ -21,6 +21,8 @@ READS = {"GET", "HEAD", "OPTIONS"}
 
 def expected_allowed(role: str, method: str, path: str) -> bool:
     """The policy, written out independently of app/api/auth.py."""
+    if path.startswith("/customers/") and path.endswith("/export"):
+        return role == "admin"  # a person's whole record: admin keys only
     if role == "admin" or method in READS:
         return True
     if role == "analyst":
@@ -130,6 +132,8 @@ def test_a_revoked_key_of_any_role_is_401(client, session):
         ("agent", "POST", "/api/v1/surveys", False),
         ("agent", "PUT", "/api/v1/customers/<path:external_id>", False),
         ("agent", "POST", "/api/v1/rescue-tasks-export", False),
+        ("analyst", "GET", "/api/v1/customers/<path:external_id>/export", False),
+        ("agent", "GET", "/api/v1/customers/<path:external_id>", True),
         ("admin", "DELETE", "/api/v1/surveys/<int:survey_id>", True),
         ("nobody", "GET", "/api/v1/surveys", False),
     ],
