@@ -6,6 +6,7 @@ nature and are parsed leniently ("?limit=20"). Services check the invariants aga
 """
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -178,13 +179,21 @@ class ProgrammeCreate(Body):
     active: bool = True
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
 # Query strings --------------------------------------------------------------------------------
 
 
 def _plus_as_space(value: Any) -> Any:
-    """An unencoded "+" in "since=...T10:00:00+02:00" arrives as a space; read it as the "+"."""
+    """An unencoded "+" in "since=...T10:00:00+02:00" arrives as a space; read it as the "+".
+
+    A number ("0.5", "1700000000") is refused: pydantic would read it as a Unix timestamp,
+    silently, where the client most likely sent something else by mistake.
+    """
     if isinstance(value, str) and value.count(" ") == 1 and "T" in value:
         return value.replace(" ", "+")
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        raise ValueError("an ISO 8601 date-time with a time zone, like 2025-03-01T09:00:00+00:00")
     return value
 
 
