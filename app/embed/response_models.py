@@ -1,5 +1,7 @@
 """The widget API's answers, for the OpenAPI spec; see app.api.response_models."""
 
+from typing import Any
+
 from app.api.response_models import Out
 
 
