@@ -31,7 +31,7 @@ ERRORS = {
     409: "The change conflicts with the current state (a taken key, a refused transition, ...).",
     413: "The body is larger than 64 KiB.",
     415: "The body is not sent as application/json.",
-    422: "A value is not valid; ``fields`` names each bad field.",
+    422: "A value is not valid; `fields` names each bad field.",
     429: "Past a rate limit; ``Retry-After`` says when to try again.",
 }
 CONVERTERS = {
@@ -140,10 +140,11 @@ def _operation(op: Op, endpoint: str, view, rule: str, refs, schemas) -> dict[st
         "tags": [op.tag],
         "summary": op.summary,
         "operationId": endpoint.split(".", 1)[1],
-        "description": inspect.getdoc(view) or op.summary,
         "parameters": _path_parameters(rule) + _query_parameters(op, schemas),
         "responses": {},
     }
+    if inspect.getdoc(view):
+        operation["description"] = inspect.getdoc(view)
     if op.public:
         operation["security"] = []
     if op.body is not None:
@@ -228,11 +229,17 @@ def _status_text(status: int) -> str:
 _SPEC_KEY = "kaiku_openapi"
 
 
+def cached_spec(app: Flask) -> dict[str, Any]:
+    """``build_spec(app)``, built on first use and kept: the routes and models do not change
+    while the app runs."""
+    spec = app.extensions.get(_SPEC_KEY)
+    if spec is None:
+        spec = app.extensions[_SPEC_KEY] = build_spec(app)
+    return spec
+
+
 @bp.get("/openapi.json")
 def openapi_spec() -> dict[str, Any]:
     """This document. Served without an API key: it describes the public contract (what the
     README says too) and holds no data, and tools fetch it before they hold a key."""
-    spec = current_app.extensions.get(_SPEC_KEY)
-    if spec is None:
-        spec = current_app.extensions[_SPEC_KEY] = build_spec(current_app)
-    return spec
+    return cached_spec(current_app)

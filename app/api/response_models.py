@@ -8,13 +8,14 @@ Fields are required and null where the serializer may write None; extra keys are
 field added to a serializer first is not a breaking change for clients).
 """
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from surveys.models import KINDS, RESCUE_STATUSES
 
-Moment = str | None  # ISO 8601 with its UTC offset, or null (app.api.serializers.iso)
+# ISO 8601 with its UTC offset, or null (app.api.serializers.iso).
+Moment = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})] | None
 
 
 class Out(BaseModel):

@@ -17,8 +17,10 @@ from sqlalchemy import select
 from app.api import openapi
 from app.api.openapi import build_spec, openapi_path, routes, undocumented
 from app.api.openapi_ops import OPERATIONS
+from app.api.reference_view import type_tokens
 from app.demo.seed import seed_demo
-from surveys.models import Customer, RescueTask, Response, Survey
+from surveys.models import ROLES, Customer, RescueTask, Response, Survey
+from tests.factories.staff import make_staff, sign_in
 from tests.web.conftest import assert_error
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -172,3 +174,45 @@ def test_every_answer_on_the_demo_data_matches_its_response_model(
     _check(spec, secret, "/surveys/{survey_id}/embed-secrets", "post")
     put = c.send("PUT", "/customers/new-1", json={"email": "new@example.com", "stage": "active"})
     _check(spec, put, "/customers/{external_id}", "put")
+
+
+# The reference page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_reference_page_renders_the_spec_for_every_staff_role(app, session, role):
+    make_staff(session, role, email=f"ref-{role}@example.com")
+    session.commit()
+    page = sign_in(app.test_client(), f"ref-{role}@example.com").get("/api/reference")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for endpoint in OPERATIONS:  # every operation has its section
+        assert f'id="op-{endpoint.split(".", 1)[1]}"' in html
+    assert 'id="schema-SurveyOut"' in html and 'href="#schema-SurveyOut"' in html
+    assert "<code>/surveys/{survey_id}</code>" in html
+    assert "<script" not in html.split("</header>", 1)[1]
+
+
+def test_the_reference_page_sends_anonymous_visitors_to_sign_in(client):
+    page = client.get("/api/reference")
+    assert page.status_code == 302
+    assert page.location.startswith("/login")
+
+
+def test_the_reference_page_names_types_in_words():
+    assert [t.text for t in type_tokens({"type": "string", "maxLength": 200})] == [
+        "string",
+        ", at most 200 characters",
+    ]
+    tokens = type_tokens(
+        {
+            "anyOf": [
+                {"type": "array", "items": {"$ref": "#/components/schemas/A"}},
+                {"type": "null"},
+            ]
+        }
+    )
+    assert [(t.text, t.ref) for t in tokens] == [
+        ("array of ", None), ("A", "A"), (" or ", None), ("null", None)
+    ]  # fmt: skip
+    assert type_tokens({"enum": ["nps", "csat"]})[0].text == "one of nps, csat"
