@@ -187,13 +187,20 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 def _plus_as_space(value: Any) -> Any:
     """An unencoded "+" in "since=...T10:00:00+02:00" arrives as a space; read it as the "+".
 
-    A number ("0.5", "1700000000") is refused: pydantic would read it as a Unix timestamp,
-    silently, where the client most likely sent something else by mistake.
+    A number ("0.5", "1700000000") is refused (``refuse_number``).
     """
     if isinstance(value, str) and value.count(" ") == 1 and "T" in value:
         return value.replace(" ", "+")
+    return refuse_number(
+        value, "an ISO 8601 date-time with a time zone, like 2025-03-01T09:00:00+00:00"
+    )
+
+
+def refuse_number(value: Any, expected: str = "an ISO 8601 date, like 2025-03-01") -> Any:
+    """Refuse a number in a query string's date or date-time: pydantic would read "0" or
+    "1700000000" as a Unix timestamp, silently, where the client most likely erred."""
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        raise ValueError("an ISO 8601 date-time with a time zone, like 2025-03-01T09:00:00+00:00")
+        raise ValueError(expected)
     return value
 
 

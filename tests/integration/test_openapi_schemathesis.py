@@ -18,7 +18,7 @@ from app.demo.seed import seed_demo
 from surveys.staff.apikeys import create_api_key
 from tests.factories.embeds import make_embed
 
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 50
 SEED = 14
 # Every check but those that need data it cannot make: a positive case may well be refused (a
 # survey id that no row has), and the stateful ones follow links the spec does not declare.

@@ -153,6 +153,8 @@ def test_wrong_method_is_json_405(api_client):
         # A number is not read as a Unix timestamp (schemathesis found "until=0.5" taken).
         ("/reports/rescue", {"until": "0.5"}),
         ("/reports/rescue", {"since": "1700000000"}),
+        ("/reports/trend", {"kind": "nps", "from": "0", "range": "90"}),
+        ("/reports/breakdown", {"kind": "nps", "to": "1700000000"}),
     ],
 )
 def test_bad_query_strings_are_422(api_client, path, params):
