@@ -109,7 +109,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
 
 
 def implied_errors(op: Op, rule: str) -> list[int]:
-    """The error statuses a route answers by its shape, with the entry's own ``errors``."""
+    """The error statuses a route answers by its shape, with the entry's own ``errors``; a path
+    parameter can be a 404 even on a PUT (an external id too long to be one)."""
     statuses = set(op.errors)
     if not op.public:
         statuses |= {401, 403}
@@ -135,7 +136,9 @@ def _models(ops) -> list[tuple[type[BaseModel], str]]:
     return list(found)
 
 
-def _operation(op: Op, endpoint: str, view, rule: str, refs, schemas) -> dict[str, Any]:  # noqa: ANN001
+def _operation(  # noqa: ANN001 (view, refs: a view function, pydantic's ref map)
+    op: Op, endpoint: str, view, rule: str, refs, schemas: dict[str, Any]
+) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "tags": [op.tag],
         "summary": op.summary,

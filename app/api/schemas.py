@@ -122,7 +122,9 @@ class SurveyCreate(SurveyTextsIn):
 
 
 class SurveyUpdate(SurveyTextsIn, NoNulls):
-    kind: Any = Field(None, exclude=True)  # named only to say why it is refused
+    kind: Any = Field(  # named only to say why it is refused
+        None, exclude=True, description="Refused: a survey's scores are on its kind's scale."
+    )
     name: Name = None  # type: ignore[assignment]  # None only when left out: see NoNulls
     question_en: Text = None  # type: ignore[assignment]
     question_fi: Text = None  # type: ignore[assignment]

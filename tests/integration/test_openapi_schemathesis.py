@@ -3,12 +3,13 @@ its negative cases included, with an admin key; no 5xx, every answer as the spec
 
 The CLI runs in a process of its own against the live server (a real HTTP server on the test's
 PostgreSQL database and Redis) over the demo's data. ``MAX_EXAMPLES`` cases per operation and
-phase keep it to about a minute here; the summary (operations, cases, failures, seconds) is
+phase (50) keep it to about a minute here; the summary (operations, cases, failures, seconds) is
 printed, and the run fails on any failure or error schemathesis reports; its whole output is
 kept in test-artifacts/schemathesis.txt.
 """
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -18,8 +19,9 @@ from app.demo.seed import seed_demo
 from surveys.staff.apikeys import create_api_key
 from tests.factories.embeds import make_embed
 
-MAX_EXAMPLES = 50
-SEED = 14
+# A fixed seed, so CI runs the same cases each time; set these to explore further.
+MAX_EXAMPLES = int(os.environ.get("KAIKU_SCHEMATHESIS_EXAMPLES", "50"))
+SEED = int(os.environ.get("KAIKU_SCHEMATHESIS_SEED", "14"))
 # Every check but those that need data it cannot make: a positive case may well be refused (a
 # survey id that no row has), and the stateful ones follow links the spec does not declare.
 EXCLUDED_CHECKS = "positive_data_acceptance,use_after_free,ensure_resource_availability"
@@ -28,7 +30,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def test_schemathesis_finds_no_server_error_and_no_answer_off_the_spec(
-    live, live_server, session, settings, tmp_path
+    live, live_server, session, settings, tmp_path, capsys
 ):
     seed_demo(session, settings)
     _, raw_key = create_api_key(session, "schemathesis", "admin")
@@ -78,7 +80,8 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_the_spec(
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "schemathesis.txt").write_text(run.stdout + run.stderr)
     summary = _summary(report, seconds)
-    print(summary)
+    with capsys.disabled():  # shown in every run's output, not only when it fails
+        print(f"\n{summary}")
     assert run.returncode == 0, f"{summary}\n{run.stdout[-20000:]}\n{run.stderr[-5000:]}"
     assert seconds < BUDGET_SECONDS, summary
 
