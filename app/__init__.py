@@ -57,6 +57,7 @@ def register_input_checks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.api.reference import bp as api_reference_bp
     from app.auth import bp as auth_bp
     from app.customers import bp as customers_bp
     from app.demo.shop import register_shop
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(embed_bp)  # the widget's API: no cookies; a signed identity, allowed origins
     app.register_blueprint(respond_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(api_reference_bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(insights_bp)

@@ -1,4 +1,5 @@
-"""Bearer API keys: every call under /api/v1 names a live key whose role allows it.
+"""Bearer API keys: every call under /api/v1 names a live key whose role allows it (but the
+OpenAPI document, ``PUBLIC_ENDPOINTS``).
 
 A key's role decides what it may do: ``admin`` everything, ``agent`` reads plus changes to
 rescue tasks (POST, PATCH under /rescue-tasks), ``analyst`` reads plus changes to the theme
@@ -20,6 +21,9 @@ AGENT_WRITES = {"rescue-tasks": frozenset({"POST", "PATCH"})}
 ANALYST_WRITES = {"themes": frozenset({"POST", "PATCH", "DELETE"})}
 # URL rules whose reads are for admin keys only.
 ADMIN_READS = frozenset({"/api/v1/customers/<path:external_id>/export"})
+# Served without a key: the OpenAPI document describes the public contract and holds no data,
+# and client generators and fuzzers fetch it before they hold a key (app.api.openapi).
+PUBLIC_ENDPOINTS = frozenset({"api.openapi_spec"})
 DENIED = {
     "analyst": "This API key has the analyst role: it may read, and change themes only.",
     "agent": "This API key has the agent role: it may read, and change rescue tasks only.",
@@ -52,8 +56,11 @@ def require_api_key() -> Response | None:
     challenge, or 403 when the key's role does not allow the call.
 
     Commits the key's ``last_used_at`` (written at most once a minute) before the view runs, so
-    a view that fails and rolls back does not lose it.
+    a view that fails and rolls back does not lose it. The endpoints of ``PUBLIC_ENDPOINTS``
+    need no key.
     """
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     raw = raw.strip()
     if scheme.lower() != "bearer" or not raw:

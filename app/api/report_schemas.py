@@ -8,10 +8,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.api.errors import from_pydantic
-from app.api.schemas import Id
+from app.api.schemas import Id, refuse_number
 from surveys.kernel.errors import ValidationError
 from surveys.reports import dashboard
 
@@ -21,6 +21,8 @@ Slice = Annotated[
         pattern=r"^(stage|channel|identity|language|agent|attribute:[^\x00-\x1f]{1,64})$"
     ),
 ]
+# A UTC day; a number is refused, not read as a Unix timestamp ("from=0" is not 1970-01-01).
+Day = Annotated[date, BeforeValidator(refuse_number)]
 DEFAULT_DAYS = "30"
 # A trend by day over more than a year is thousands of points nobody reads: week or month then.
 MAX_DAILY_DAYS = 366
@@ -33,8 +35,8 @@ class DashboardQuery(pydantic.BaseModel):
     kind: Literal["nps", "csat", "ces"] | None = None
     period: Literal["day", "week", "month"] = "week"
     pick: Literal["7", "30", "90", "quarter", "custom"] | None = Field(None, alias="range")
-    first: date | None = Field(None, alias="from")
-    last: date | None = Field(None, alias="to")
+    first: Day | None = Field(None, alias="from")
+    last: Day | None = Field(None, alias="to")
     by: Slice | None = None
 
     def days(self, today: date) -> dashboard.Range:

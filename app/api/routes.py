@@ -8,6 +8,7 @@ from app.api import (  # noqa: F401
     embeds,
     events,
     invitations,
+    openapi,
     privacy,
     referrals,
     reports,

@@ -6,6 +6,7 @@ nature and are parsed leniently ("?limit=20"). Services check the invariants aga
 """
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -121,7 +122,9 @@ class SurveyCreate(SurveyTextsIn):
 
 
 class SurveyUpdate(SurveyTextsIn, NoNulls):
-    kind: Any = Field(None, exclude=True)  # named only to say why it is refused
+    kind: Any = Field(  # named only to say why it is refused
+        None, exclude=True, description="Refused: a survey's scores are on its kind's scale."
+    )
     name: Name = None  # type: ignore[assignment]  # None only when left out: see NoNulls
     question_en: Text = None  # type: ignore[assignment]
     question_fi: Text = None  # type: ignore[assignment]
@@ -178,13 +181,28 @@ class ProgrammeCreate(Body):
     active: bool = True
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
 # Query strings --------------------------------------------------------------------------------
 
 
 def _plus_as_space(value: Any) -> Any:
-    """An unencoded "+" in "since=...T10:00:00+02:00" arrives as a space; read it as the "+"."""
+    """An unencoded "+" in "since=...T10:00:00+02:00" arrives as a space; read it as the "+".
+
+    A number ("0.5", "1700000000") is refused (``refuse_number``).
+    """
     if isinstance(value, str) and value.count(" ") == 1 and "T" in value:
         return value.replace(" ", "+")
+    return refuse_number(
+        value, "an ISO 8601 date-time with a time zone, like 2025-03-01T09:00:00+00:00"
+    )
+
+
+def refuse_number(value: Any, expected: str = "an ISO 8601 date, like 2025-03-01") -> Any:
+    """Refuse a number in a query string's date or date-time: pydantic would read "0" or
+    "1700000000" as a Unix timestamp, silently, where the client most likely erred."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        raise ValueError(expected)
     return value
 
 

@@ -66,7 +66,8 @@ def verify(claim: Claim, secrets: Sequence[tuple[str, str]], *, now: datetime) -
     if not claim.customer or not claim.signature:
         return Verdict(False, "unsigned")
     signature = claim.signature.strip().lower()
-    if len(signature) > MAX_SIGNATURE_LENGTH:
+    # A hex digest is ASCII; compare_digest refuses other text with a TypeError (a 500).
+    if len(signature) > MAX_SIGNATURE_LENGTH or not signature.isascii():
         return Verdict(False, "bad_signature")
     candidates: Iterable[tuple[str, str]] = secrets
     if claim.key_id:

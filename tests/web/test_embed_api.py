@@ -86,6 +86,13 @@ def test_wrong_signature_is_refused_and_logged_in_enforce_mode(client, session, 
     assert session.scalars(select(EmbedRefusal)).one().reason == "bad_signature"
 
 
+def test_a_signature_that_is_not_ascii_is_refused_not_a_server_error(client, embedded):
+    survey, _ = embedded
+    refused = post(client, survey, "visits", {"customer": "cust-1", "signature": "V\u00e95\u00df"})
+    assert refused.status_code == 403
+    assert refused.json["error"]["code"] == "identity_refused"
+
+
 def test_unsigned_id_is_refused(client, session, embedded):
     survey, _ = embedded
     refused = post(client, survey, "responses", {"customer": "cust-1", "score": 5})
