@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from app.api import privacy_models as privacy
 from app.api import response_models as out
 from app.api.bounces import BounceReport
 from app.api.embeds import SecretBody
@@ -127,6 +128,14 @@ OPERATIONS: dict[str, Op] = {
         body=CustomerUpsert,
     ),
     "api.read_customer": Op("Customers", "Read a customer", {200: out.CustomerOut}),
+    "api.export_customer_data": Op(
+        "Customers",
+        "Export everything Kaiku holds about a customer (admin keys)",
+        {200: privacy.CustomerExport},
+    ),
+    "api.erase_customer_data": Op(
+        "Customers", "Erase a customer (admin keys)", {204: None}, errors=(422,)
+    ),
     "api.create_event": Op(
         "Customers",
         "Record a lifecycle event",
