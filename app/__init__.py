@@ -11,6 +11,7 @@ def create_app(config: type[Config] | Config = Config) -> Flask:
     app.config.from_object(config)
     register_extensions(app)
     register_input_checks(app)
+    register_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
@@ -52,6 +53,12 @@ def register_input_checks(app: Flask) -> None:
     from app.inputs import init_inputs
 
     init_inputs(app)
+
+
+def register_converters(app: Flask) -> None:
+    from app.converters import CustomerIdConverter
+
+    app.url_map.converters["customer_id"] = CustomerIdConverter
 
 
 def register_blueprints(app: Flask) -> None:

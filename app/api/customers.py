@@ -14,7 +14,7 @@ from surveys.customers.stages import stage_history
 from surveys.models import Customer
 
 
-@bp.put("/customers/<path:external_id>")
+@bp.put("/customers/<customer_id:external_id>")
 def put_customer(external_id: str) -> tuple[dict[str, Any], int]:
     """Create or update the customer; 201 when created, 200 when updated, with the customer.
 
@@ -28,7 +28,7 @@ def put_customer(external_id: str) -> tuple[dict[str, Any], int]:
     return customer_json(customer, stage_history(db.session, customer)), 200 if existed else 201
 
 
-@bp.get("/customers/<path:external_id>")
+@bp.get("/customers/<customer_id:external_id>")
 def read_customer(external_id: str) -> dict[str, Any]:
     """The customer with their stage history, oldest change first; 404 when unknown."""
     customer = get_customer(db.session, external_id)

@@ -37,6 +37,12 @@ ERRORS = {
 CONVERTERS = {
     "int": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "path": {"type": "string", "minLength": 1, "maxLength": 255},
+    "customer_id": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^(?!.*/export$)",
+    },  # fmt: skip
     "default": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^/]+$"},
 }
 ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")

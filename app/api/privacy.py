@@ -25,7 +25,7 @@ def export_customer_data(external_id: str) -> Any:
     return export_customer(db.session, customer)
 
 
-@bp.delete("/customers/<path:external_id>")
+@bp.delete("/customers/<customer_id:external_id>")
 def erase_customer_data(external_id: str) -> tuple[str, int]:
     """Erase the customer (``surveys.privacy.erasure``): 204, again 204 for one already
     erased, 404 for an id Kaiku never knew."""

@@ -65,6 +65,7 @@ def test_every_api_route_of_the_app_is_in_the_spec_and_nothing_else(app, spec):
 
 def test_a_new_route_without_a_spec_entry_is_reported(app):
     extra = Flask("extra", static_folder=None)
+    extra.url_map.converters.update(app.url_map.converters)
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         extra.add_url_rule(rule.rule, rule.endpoint, view, methods=rule.methods)

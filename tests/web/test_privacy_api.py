@@ -131,3 +131,10 @@ def test_a_later_event_makes_a_fresh_customer_without_the_old_data(api_client, s
     for kind in ("responses", "rescue_tasks", "referrals", "replies", "widget_visits"):
         assert document[kind] == [], kind
     assert [i for i in document["invitations"] if i["status"] == "answered"] == []
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "POST", "PATCH"])
+def test_only_get_reaches_the_export(api_client, method):
+    answer = api_client.send(method, "/customers/0/export", json={})
+    assert answer.status_code == 405
+    assert set(answer.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
