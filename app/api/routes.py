@@ -14,4 +14,5 @@ from app.api import (  # noqa: F401
     responses,
     surveys,
     themes,
+    webhooks,
 )
