@@ -1,8 +1,8 @@
 """Request schemas of the webhooks API (endpoints, rotation, re-send, the delivery log)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from app.api.schemas import Body, Page, Since
 from surveys.models import DELIVERY_STATUSES, WEBHOOK_KINDS
@@ -38,9 +38,22 @@ class SecretRotate(Body):
     grace_hours: Annotated[float, Field(ge=0, le=24 * 7)] | None = None
 
 
+# An ISO 8601 date-time with a zone, read from JSON text (bodies are strict otherwise).
+def _iso_text(value: Any) -> Any:
+    """Only ISO 8601 text: a bare number would be read as a Unix timestamp, silently."""
+    if not isinstance(value, str):
+        raise ValueError("an ISO 8601 date-time with a time zone, like 2025-03-01T09:00:00+00:00")
+    return value
+
+
+Moment = Annotated[Since, Field(strict=False), BeforeValidator(_iso_text)]
+
+
 class Resend(Body):
-    from_: Since = Field(alias="from")
-    to: Since
+    """Every event from ``from`` to before ``to`` again."""
+
+    from_: Moment = Field(alias="from")
+    to: Moment
 
 
 class DeliveriesQuery(Page):
