@@ -124,16 +124,20 @@ def record(
         ],
     )  # fmt: skip
     updates = []
+    # Successes share their new values but for the attempt count and code: one UPDATE per
+    # (attempts, code) group, so a burst of successes costs a statement, not one per row.
+    successes: dict[tuple[int, int], list[int]] = {}
     succeeded: set[int] = set()
     failing: set[int] = set()
     for claimed, result in results:
         attempts = claimed.attempts + 1
+        if result.ok:
+            successes.setdefault((attempts, result.status_code), []).append(claimed.delivery_id)
+            succeeded.add(claimed.endpoint_id)
+            continue
         row = {"id": claimed.delivery_id, "attempts": attempts, "claimed_at": None,
                "last_status_code": result.status_code, "last_error": result.error}  # fmt: skip
-        if result.ok:
-            row |= {"status": "succeeded", "finished_at": now}
-            succeeded.add(claimed.endpoint_id)
-        elif result.status_code == 410:
+        if result.status_code == 410:
             row |= {"status": "failed", "finished_at": now}
             decided.disabled[claimed.endpoint_id] = "the receiver answered 410 Gone"
         else:
@@ -148,7 +152,16 @@ def record(
                 row |= {"status": "pending", "next_attempt_at": now + timedelta(seconds=delay)}
                 decided.retries[claimed.delivery_id] = delay
         updates.append(row)
-    session.execute(update(WebhookDelivery), updates)
+    for (attempts, code), ids in successes.items():
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(ids))
+            .values(status="succeeded", attempts=attempts, claimed_at=None, finished_at=now,
+                    last_status_code=code, last_error=None),
+            execution_options={"synchronize_session": False},
+        )  # fmt: skip
+    if updates:
+        session.execute(update(WebhookDelivery), updates)
     _track_endpoints(session, succeeded, failing - succeeded, decided, settings, now)
     session.flush()
     return decided
