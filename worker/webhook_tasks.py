@@ -22,6 +22,7 @@ from flask import current_app
 from app.extensions import db
 from surveys.mail.webhook_notices import queue_endpoint_disabled_emails
 from surveys.webhooks import delivery
+from surveys.webhooks.chat import body_for
 from surveys.webhooks.config import WebhookSettings
 from surveys.webhooks.events import DELIVER_LIST_TASK, DELIVER_TASK
 from surveys.webhooks.sending import Result, post
@@ -87,6 +88,7 @@ def _send_all(
     claimed: list[delivery.Claimed], settings: WebhookSettings
 ) -> list[tuple[delivery.Claimed, Result]]:
     local = threading.local()
+    base_url = current_app.config["BASE_URL"]
     sessions = []
 
     def one(item: delivery.Claimed) -> tuple[delivery.Claimed, Result]:
@@ -94,9 +96,10 @@ def _send_all(
         if http is None:
             http = local.http = guarded_session(settings.allowed_hosts)
             sessions.append(http)
-        signed = headers(item.secrets, item.message_id, int(time.time()), item.body)
+        body = body_for(item.kind, item.body, base_url)
+        signed = headers(item.secrets, item.message_id, int(time.time()), body)
         result = post(
-            http, item.url, signed, item.body,
+            http, item.url, signed, body,
             allowed=settings.allowed_hosts, timeout=settings.timeout,
         )  # fmt: skip
         return item, result

@@ -22,6 +22,7 @@ from app.extensions import db
 from surveys.kernel.errors import ValidationError
 from surveys.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from surveys.webhooks import endpoints
+from surveys.webhooks.chat import body_for
 from surveys.webhooks.config import WebhookSettings
 
 
@@ -63,7 +64,7 @@ def delivery_json(delivery: WebhookDelivery, attempts: list[WebhookAttempt]) -> 
         "last_error": delivery.last_error,
         "created_at": iso(delivery.created_at),
         "finished_at": iso(delivery.finished_at),
-        "body": event.body,
+        "body": body_for(delivery.endpoint.kind, event.body, current_app.config["BASE_URL"]),
         "attempts": [
             {
                 "attempted_at": iso(a.attempted_at),

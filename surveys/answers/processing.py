@@ -22,7 +22,7 @@ from surveys.answers.analysis.themes import Taxonomy
 from surveys.answers.analysis.version import analysis_version
 from surveys.answers.routing import Route, route
 from surveys.answers.taxonomy import load_taxonomy
-from surveys.catalog.scoring import categorize
+from surveys.catalog.scoring import NEGATIVE_CATEGORY, categorize
 from surveys.customers.stages import Answer, apply_feedback
 from surveys.kernel import clock
 from surveys.kernel.languages import served_language
@@ -179,6 +179,8 @@ def _processed_event(analysis: "_Analysis", outcome: Outcome) -> dict:
         "customer": None if row.anonymous else row.external_id,
         "score": row.score,
         "category": analysis.category,
+        # The survey's unhappy category (detractor, dissatisfied, high effort).
+        "negative": analysis.category == NEGATIVE_CATEGORY[row.kind],
         "comment": row.comment,
         "language": analysis.tagging.language,
         "sentiment": s.label if s else None,

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models.base import Base, utcnow
 
-WEBHOOK_KINDS = ("standard",)
+# standard: every event it filters for, signed; slack, teams: a chat message for a detractor's
+# answer or an overdue rescue task (surveys.webhooks.chat).
+WEBHOOK_KINDS = ("standard", "slack", "teams")
 # pending: due at next_attempt_at; sending: claimed by a worker (claimed_at); succeeded: a 2xx;
 # failed: the schedule ran out, the endpoint answered 410, or it was disabled.
 DELIVERY_STATUSES = ("pending", "sending", "succeeded", "failed")

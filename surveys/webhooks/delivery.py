@@ -33,6 +33,7 @@ class Claimed:
 
     delivery_id: int
     endpoint_id: int
+    kind: str
     url: str
     secrets: tuple[str, ...]
     message_id: str
@@ -75,7 +76,8 @@ def claim(session: Session, delivery_ids: list[int], *, takeover: bool = False) 
     rows = session.execute(
         select(
             WebhookDelivery.id, WebhookDelivery.attempts, WebhookEndpoint.id.label("endpoint_id"),
-            WebhookEndpoint.url, WebhookEndpoint.enabled, WebhookEndpoint.secret,
+            WebhookEndpoint.url, WebhookEndpoint.kind, WebhookEndpoint.enabled,
+            WebhookEndpoint.secret,
             WebhookEndpoint.previous_secret, WebhookEndpoint.previous_secret_expires_at,
             WebhookEvent.message_id, WebhookEvent.body,
         )
@@ -94,8 +96,8 @@ def claim(session: Session, delivery_ids: list[int], *, takeover: bool = False) 
             execution_options={"synchronize_session": False},
         )  # fmt: skip
     return [
-        Claimed(row.id, row.endpoint_id, row.url, _secrets(row, now), row.message_id, row.body,
-                row.attempts)
+        Claimed(row.id, row.endpoint_id, row.kind, row.url, _secrets(row, now), row.message_id,
+                row.body, row.attempts)
         for row in rows if row.enabled
     ]  # fmt: skip
 

@@ -2,6 +2,7 @@
 delivery, re-send a time range. Services flush; the caller commits, which sends what they
 registered."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from surveys.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from surveys.webhooks.chat import wants_message
 from surveys.webhooks.config import WebhookSettings
 from surveys.webhooks.events import (
     DELIVER_LIST_TASK,
@@ -163,7 +165,7 @@ def resend(
             "The endpoint is disabled; enable it first.", fields={"endpoint": "disabled"}
         )
     rows = session.execute(
-        select(WebhookEvent.id, WebhookEvent.type)
+        select(WebhookEvent.id, WebhookEvent.type, WebhookEvent.body)
         .where(WebhookEvent.created_at >= start, WebhookEvent.created_at < end)
         .order_by(WebhookEvent.id)
         .limit(MAX_RESEND + 1)
@@ -173,7 +175,12 @@ def resend(
             f"More than {MAX_RESEND} events in this range; re-send a shorter one.",
             fields={"to": "range too long"},
         )
-    pairs = [(row.id, endpoint.id) for row in rows if wants(endpoint.event_types, row.type)]
+    pairs = [
+        (row.id, endpoint.id)
+        for row in rows
+        if wants(endpoint.event_types, row.type)
+        and wants_message(endpoint.kind, row.type, json.loads(row.body)["data"])
+    ]
     return schedule_deliveries(session, pairs, batch_size=LIST_BATCH)
 
 

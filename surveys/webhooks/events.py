@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from surveys.kernel import clock
 from surveys.kernel.aftercommit import run_after_commit
 from surveys.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from surveys.webhooks.chat import wants_message
 
 EVENT_TYPES = (
     "response.created",
@@ -54,7 +55,8 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> str | None:
 
 def emit_many(session: Session, event_type: str, items: Sequence[dict[str, Any]]) -> list[str]:
     """``emit`` for several events of one type with one look at the endpoints (a batch of
-    processed answers); returns the message ids written, in order.
+    processed answers); returns the message ids written, in order. An event no endpoint wants
+    (chat endpoints take only some, ``surveys.webhooks.chat``) is not written.
 
     :raises ValueError: an unknown event type (a programming error).
     """
@@ -64,13 +66,18 @@ def emit_many(session: Session, event_type: str, items: Sequence[dict[str, Any]]
         return []
     with session.no_autoflush:  # the caller's pending changes flush when they would have
         endpoints = session.execute(
-            select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+            select(WebhookEndpoint.id, WebhookEndpoint.event_types, WebhookEndpoint.kind).where(
                 WebhookEndpoint.enabled.is_(True)
             )
         ).all()
-    targets = [endpoint_id for endpoint_id, types in endpoints if wants(types, event_type)]
-    if not targets:
+    targets = [row for row in endpoints if wants(row.event_types, event_type)]
+    chosen = [
+        [row.id for row in targets if wants_message(row.kind, event_type, data)] for data in items
+    ]
+    keep = [i for i, ids in enumerate(chosen) if ids]
+    if not keep:
         return []
+    items, chosen = [items[i] for i in keep], [chosen[i] for i in keep]
     now = clock.now()
     stamp = now.isoformat().replace("+00:00", "Z")
     rows = [
@@ -87,8 +94,9 @@ def emit_many(session: Session, event_type: str, items: Sequence[dict[str, Any]]
             insert(WebhookEvent).returning(WebhookEvent.id, sort_by_parameter_order=True), rows
         )
     )
-    schedule_deliveries(session, [(event_id, endpoint_id) for event_id in event_ids
-                                  for endpoint_id in targets])  # fmt: skip
+    schedule_deliveries(session, [(event_id, endpoint_id)
+                                  for event_id, ids in zip(event_ids, chosen, strict=True)
+                                  for endpoint_id in ids])  # fmt: skip
     return [row["message_id"] for row in rows]
 
 
