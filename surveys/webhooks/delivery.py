@@ -200,14 +200,15 @@ def _track_endpoints(
             )
         ):
             decided.disabled.setdefault(endpoint_id, f"every delivery failed for {days:g} days")
-    if decided.disabled:
-        for endpoint_id, reason in decided.disabled.items():
-            session.execute(
-                update(WebhookEndpoint)
-                .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.enabled.is_(True))
-                .values(enabled=False, disabled_reason=reason[:200], updated_at=now),
-                execution_options={"synchronize_session": False},
-            )
+    for endpoint_id, reason in list(decided.disabled.items()):
+        done = session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.enabled.is_(True))
+            .values(enabled=False, disabled_reason=reason[:200], updated_at=now),
+            execution_options={"synchronize_session": False},
+        )
+        if done.rowcount == 0:  # switched off meanwhile (another batch, an admin): no email
+            del decided.disabled[endpoint_id]
 
 
 def due_delivery_ids(session: Session, settings: WebhookSettings, limit: int = 1000) -> list[int]:
