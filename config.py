@@ -125,6 +125,14 @@ class Config:
     # one TLS-terminating proxy set 1, or every client shares the proxy's address and rate limit.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
+    # Webhooks (see README: Webhooks). Hosts let past the SSRF guard ("host[:port]", commas);
+    # endpoints failing for this many days are disabled and admins told.
+    WEBHOOK_ALLOWED_HOSTS = _env("WEBHOOK_ALLOWED_HOSTS", "")
+    WEBHOOK_DISABLE_AFTER_DAYS = _env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5)
+    WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 15)
+    WEBHOOK_ROTATION_GRACE_HOURS = _env_int("WEBHOOK_ROTATION_GRACE_HOURS", 24)
+    WEBHOOK_SWEEP_EVERY_SECONDS = _env_int("WEBHOOK_SWEEP_EVERY_SECONDS", 5)
+
     # "auto": eager when REDIS_URL does not answer (the demo); "1": always eager; "0": never.
     CELERY_EAGER = _env("CELERY_EAGER", "0")
     CELERY = {

@@ -27,6 +27,7 @@ TASK_MODULES = (
     "worker.privacy_tasks",
     "worker.rescue_tasks",
     "worker.report_tasks",
+    "worker.webhook_tasks",
 )
 
 
@@ -74,6 +75,11 @@ def celery_init_app(app: Flask) -> Celery:
         "refresh-stale-rollups": {
             "task": "kaiku.refresh_rollups",
             "schedule": timedelta(seconds=app.config["SWEEP_EVERY_SECONDS"]),
+        },
+        # Webhook retries that fell due, first attempts whose message was lost, dead claims.
+        "sweep-webhook-deliveries": {
+            "task": "kaiku.sweep_webhook_deliveries",
+            "schedule": timedelta(seconds=app.config["WEBHOOK_SWEEP_EVERY_SECONDS"]),
         },
         "dispatch-due-invitations": {
             "task": "kaiku.dispatch_due_invitations",

@@ -1,4 +1,5 @@
-"""Admin pages: surveys with their trigger rules, customer imports, staff, re-tagging."""
+"""Admin pages: surveys with their trigger rules, customer imports, staff, re-tagging,
+webhooks."""
 
 from flask import Blueprint
 
@@ -15,4 +16,5 @@ from app.admin import (  # noqa: E402,F401
     staff,
     staff_security,
     surveys,
+    webhooks,
 )

@@ -16,4 +16,5 @@ from app.api import (  # noqa: F401
     responses,
     surveys,
     themes,
+    webhooks,
 )

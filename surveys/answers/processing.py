@@ -22,7 +22,7 @@ from surveys.answers.analysis.themes import Taxonomy
 from surveys.answers.analysis.version import analysis_version
 from surveys.answers.routing import Route, route
 from surveys.answers.taxonomy import load_taxonomy
-from surveys.catalog.scoring import categorize
+from surveys.catalog.scoring import NEGATIVE_CATEGORY, categorize
 from surveys.customers.stages import Answer, apply_feedback
 from surveys.kernel import clock
 from surveys.kernel.languages import served_language
@@ -32,6 +32,7 @@ from surveys.models.rollups import mark_stale
 from surveys.referrals.codes import invite_promoters
 from surveys.rescue.opening import RescueCase, open_rescue_tasks
 from surveys.rescue.winback import on_responses
+from surveys.webhooks import emit_many
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def process_responses(
             Response.id, Response.revision, Response.score, Response.comment,
             Response.customer_id, Response.survey_id, Response.answered_at,
             Response.language, Survey.kind, Customer.locale, Customer.anonymous,
-            Invitation.sent_at,
+            Customer.external_id, Invitation.sent_at,
         )
         .join(Survey, Survey.id == Response.survey_id)
         .join(Customer, Customer.id == Response.customer_id)
@@ -164,7 +165,29 @@ def process_responses(
                 if row.id in claimed
                 else Outcome(row.id, "superseded")  # the run that change enqueued handles it
             )
+        emit_many(session, "response.processed", [_processed_event(a, outcomes[a.row.id])
+                                                  for a in done])  # fmt: skip
     return [outcomes[response_id] for response_id in response_ids]
+
+
+def _processed_event(analysis: "_Analysis", outcome: Outcome) -> dict:
+    """The ``response.processed`` webhook's data for one processed answer."""
+    row, s = analysis.row, analysis.tagging.sentiment
+    return {
+        "response_id": row.id,
+        "survey_id": row.survey_id,
+        "customer": None if row.anonymous else row.external_id,
+        "score": row.score,
+        "category": analysis.category,
+        # The survey's unhappy category (detractor, dissatisfied, high effort).
+        "negative": analysis.category == NEGATIVE_CATEGORY[row.kind],
+        "comment": row.comment,
+        "language": analysis.tagging.language,
+        "sentiment": s.label if s else None,
+        "themes": analysis.tagging.themes,
+        "rescue_task_id": outcome.rescue_task_id,
+        "referral_id": outcome.referral_id,
+    }
 
 
 def _cells(done: list[_Analysis]) -> set[tuple[int, date]]:

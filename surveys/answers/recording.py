@@ -13,6 +13,7 @@ from surveys.kernel.db import dialect_insert
 from surveys.kernel.errors import NotFoundError, ValidationError
 from surveys.models import Invitation, Response
 from surveys.models.rollups import touch_stale
+from surveys.webhooks import emit
 
 MAX_COMMENT_LENGTH = 5000
 # One message per response: the worker buffers them and processes each burst as one batch.
@@ -56,6 +57,18 @@ def record_answer(
         cells.append((invitation.survey_id, _utc_day(invitation.sent_at)))
     touch_stale(session, cells)
     run_after_commit(session, PROCESS_TASK, [response_id])
+    emit(
+        session,
+        "response.created",
+        {
+            "response_id": response_id,
+            "survey_id": invitation.survey_id,
+            "customer": None if invitation.customer.anonymous else invitation.customer.external_id,
+            "score": score,
+            "channel": channel,
+            "answered_at": answered_at,
+        },
+    )
     return response_id
 
 

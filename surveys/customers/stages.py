@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from surveys.kernel import clock
 from surveys.kernel.errors import ValidationError
 from surveys.models import STAGES, Customer, Event, StageChange
+from surveys.webhooks import emit
 
 CAUSES = ("event", "feedback", "referral", "rescue", "api", "import", "admin")
 MAX_DETAIL_LENGTH = 300
@@ -90,6 +91,12 @@ def move_stage(
     )
     customer.stage = to_stage
     session.add(change)
+    emit(
+        session,
+        "customer.stage_changed",
+        {"customer": customer.external_id, "from": from_stage, "to": to_stage, "cause": cause,
+         "detail": change.detail, "changed_at": change.changed_at},
+    )  # fmt: skip
     return change
 
 

@@ -42,8 +42,22 @@ from surveys.models.staff_security import (
     StaffTotp,
 )
 from surveys.models.themes import DismissedThemeTerm, Theme
+from surveys.models.webhooks import (
+    DELIVERY_STATUSES,
+    WEBHOOK_KINDS,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
+    "DELIVERY_STATUSES",
+    "WEBHOOK_KINDS",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "CHANNELS",
     "EMBED_MODES",
     "IDENTITIES",

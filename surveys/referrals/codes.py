@@ -18,6 +18,7 @@ from surveys.kernel.settings import Settings
 from surveys.kernel.tokens import new_code
 from surveys.models import Referral, ReferralProgramme, Response
 from surveys.referrals.rewards import clean_rewards
+from surveys.webhooks import emit, emit_many
 
 # A DNS label (RFC 1123) after IDNA encoding; the last one, the top-level domain, is not a number.
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
@@ -124,6 +125,10 @@ def invite_promoters(session: Session, promoters: list[tuple[int, int]]) -> dict
     programme = active_programme(session)
     if programme is None:
         return {}
+    asked = [response_id for response_id, _ in promoters]
+    existing = set(
+        session.scalars(select(Referral.response_id).where(Referral.response_id.in_(asked)))
+    )
     stmt = insert_for(session, Referral).on_conflict_do_nothing(index_elements=["response_id"])
     for attempt in range(2):
         rows = [
@@ -138,12 +143,29 @@ def invite_promoters(session: Session, promoters: list[tuple[int, int]]) -> dict
         except IntegrityError:
             if attempt:
                 raise
-    ids = [response_id for response_id, _ in promoters]
+    created = session.scalars(
+        select(Referral)
+        .where(Referral.response_id.in_(asked), Referral.response_id.not_in(existing))
+        .order_by(Referral.id)
+    ).all()
+    emit_many(session, "referral.created", [referral_data(r) for r in created])
     return dict(
         session.execute(
-            select(Referral.response_id, Referral.id).where(Referral.response_id.in_(ids))
+            select(Referral.response_id, Referral.id).where(Referral.response_id.in_(asked))
         ).all()
     )
+
+
+def referral_data(referral: Referral) -> dict[str, Any]:
+    """A referral as the ``referral.*`` webhooks carry it."""
+    return {
+        "id": referral.id,
+        "code": referral.code,
+        "programme_id": referral.programme_id,
+        "response_id": referral.response_id,
+        "customer": referral.customer.external_id,
+        "conversions": referral.conversions,
+    }
 
 
 # Set on a referred customer's attributes at their conversion: a customer is referred once, so
@@ -195,6 +217,9 @@ def record_conversion(
     )
     session.flush()
     session.refresh(referral)
+    emit(
+        session, "referral.converted", referral_data(referral) | {"referred": referred.external_id}
+    )
     return referral, True
 
 

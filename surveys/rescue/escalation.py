@@ -17,7 +17,7 @@ from surveys.kernel.actor import SYSTEM
 from surveys.kernel.settings import Settings
 from surveys.models import RescueTask, StaffUser
 from surveys.rescue.emails import queue_escalation_emails
-from surveys.rescue.history import history_event
+from surveys.rescue.history import emit_updated, history_event
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +56,9 @@ def escalate_overdue(session: Session, settings: Settings) -> list[int]:
         return []
     for task in tasks:
         task.escalated_at = now
-        task.history.append(
-            history_event(
-                SYSTEM, "escalated", due_at=task.due_at.isoformat(), overdue_hours=_hours(now, task)
-            )
-        )
+        detail = {"due_at": task.due_at.isoformat(), "overdue_hours": _hours(now, task)}
+        task.history.append(history_event(SYSTEM, "escalated", **detail))
+        emit_updated(session, task, "escalated", detail)
     admins = list(
         session.scalars(
             select(StaffUser)

@@ -45,7 +45,8 @@ from surveys.models import (
     StaffUser,
 )
 from surveys.rescue.emails import queue_assigned_email
-from surveys.rescue.history import actor_columns, history_event
+from surveys.rescue.history import actor_columns, emit_updated, history_event, task_data
+from surveys.webhooks import emit_many
 
 ASSIGNABLE_ROLES = ("agent", "admin")
 
@@ -179,6 +180,7 @@ def _start_new_tasks(
     if history:
         session.execute(RescueTaskEvent.__table__.insert(), history)
     session.flush()
+    emit_many(session, "rescue_task.created", [task_data(task) for task in tasks])
     for task in tasks:
         if task.priority == "high" and task.assignee is not None:
             queue_assigned_email(session, task, settings)
@@ -244,6 +246,8 @@ def _raise_priority(session: Session, urgent: list[RescueCase], settings: Settin
             )
         )
     session.flush()
+    for task in tasks:
+        emit_updated(session, task, "priority", {"from": "normal", "to": "high"})
     for task in tasks:
         # Urgent now: its assignee hears of it as if it had been opened high (the usual path,
         # since the answer page saves the score before the comment).

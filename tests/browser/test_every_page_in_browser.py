@@ -24,6 +24,9 @@ from surveys.customers import imports
 from surveys.delivery.invitations import create_invitation
 from surveys.models import Customer, CustomerImport, RescueTask, StaffUser, Survey, TriggerRule
 from surveys.staff.passwords import start_password_reset
+from surveys.webhooks import emit
+from surveys.webhooks.config import WebhookSettings
+from surveys.webhooks.endpoints import create_endpoint
 from tests.factories.staff import PASSWORD, make_staff
 from tests.factories.surveys import make_customer
 
@@ -90,6 +93,8 @@ def samples(session) -> dict[str, str]:
     customer = session.scalars(select(Customer).order_by(Customer.id)).first()
     customer_import = session.scalars(select(CustomerImport)).first()
     _, reset_token = start_password_reset(session, agent.email)  # a link the agent was sent
+    hook = create_endpoint(session, WebhookSettings(), url="https://hooks.example.com/kaiku")
+    emit(session, "referral.created", {"id": 1})  # a delivery in its log
     session.commit()
     return {
         "auth.reset_password_page": f"/reset-password/{reset_token}",
@@ -106,6 +111,7 @@ def samples(session) -> dict[str, str]:
         "admin.survey_embed": f"/admin/surveys/{survey.id}/embed",
         "admin.edit_rule": f"/admin/surveys/{survey.id}/rules/{rule.id}",
         "admin.new_rule": f"/admin/surveys/{survey.id}/rules/new",
+        "admin.webhook": f"/admin/webhooks/{hook.id}",
         "customers.customer": f"/customers/{customer.id}",
         "customers.erase": f"/customers/{customer.id}/erase",
         "embed.widget": f"/embed/{survey.key}?lang=fi",  # the widget's page, on its own
