@@ -45,10 +45,14 @@ from surveys.models import (
     RescueTaskEvent,
     Response,
     StageChange,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEvent,
 )
 from surveys.models.rollups import mark_stale_from, utc_day
 from surveys.privacy.export import CLAIMED_LENGTH
 from surveys.privacy.holdings import holdings_of
+from surveys.webhooks.events import emit
 
 ERASED_EXTERNAL_ID = "kaiku:erased"
 ERASED_REASON = "closed: customer erased"
@@ -108,13 +112,11 @@ def erase_customer(session: Session, external_id: str, *, actor: Actor, secret: 
 
 
 def _announce_erasure(session: Session, erasure: Erasure) -> None:
-    """The single call site of the ``customer.erased`` webhook.
-
-    TODO(merge): does nothing yet. The webhook outbox is built in parallel (surveys/webhooks);
-    at merge this records the event in the same transaction, with a body holding no personal
-    data: ``{"erasure_id": erasure.id, "erased_at": ...}`` (the receiver matches it to the
-    request it made, since Kaiku no longer knows whose id it was)."""
-    return None
+    """The ``customer.erased`` webhook, in the erasure's transaction, with a body holding no
+    personal data: ``{"erasure_id", "erased_at"}``. Kaiku no longer knows whose id it was; the
+    system that asked for the erasure holds the answer to its own request."""
+    erased_at = erasure.erased_at.isoformat()
+    emit(session, "customer.erased", {"erasure_id": erasure.id, "erased_at": erased_at})
 
 
 def _erase(session: Session, customer: Customer) -> dict[str, int]:
@@ -144,6 +146,15 @@ def _erase(session: Session, customer: Customer) -> dict[str, int]:
         "outbox_emails",
         delete(OutboxEmail).where(or_(OutboxEmail.id.in_(held.outbox_ids), *scan)),
     )
+    # Webhook bodies sent (or still to send) about them: the event, its deliveries, attempts.
+    named = select(WebhookEvent.id).where(
+        or_(*(func.lower(WebhookEvent.body).contains(t.lower(), autoescape=True) for t in needles))
+    )
+    event_ids = list(session.scalars(named)) if needles else []
+    deliveries = select(WebhookDelivery.id).where(WebhookDelivery.event_id.in_(event_ids))
+    session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(deliveries)))
+    session.execute(delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(event_ids)))
+    gone("webhook_events", delete(WebhookEvent).where(WebhookEvent.id.in_(event_ids)))
     gone("customer_replies", delete(CustomerReply).where(CustomerReply.customer_id == customer.id))
     gone("rescue_notes", delete(RescueNote).where(RescueNote.task_id.in_(held.task_ids)))
     gone("events", delete(Event).where(Event.customer_id == customer.id))

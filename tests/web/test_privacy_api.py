@@ -5,9 +5,19 @@ findable by name, email or external id in any table; admin keys only."""
 import pytest
 from sqlalchemy import select
 
-from surveys.models import Customer, Erasure, Invitation, RescueTask, Response
+from surveys.models import (
+    Customer,
+    Erasure,
+    Invitation,
+    RescueTask,
+    Response,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from surveys.privacy.erasure import ERASED_EXTERNAL_ID
 from surveys.staff.apikeys import create_api_key
+from surveys.webhooks.config import WebhookSettings
+from surveys.webhooks.endpoints import create_endpoint
 from tests.factories.privacy import EMAIL, EXTERNAL_ID, NAME, find_everywhere, make_person
 from tests.web.conftest import API, assert_error
 
@@ -138,3 +148,32 @@ def test_only_get_reaches_the_export(api_client, method):
     answer = api_client.send(method, "/customers/0/export", json={})
     assert answer.status_code == 405
     assert set(answer.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_erasure_removes_webhook_bodies_about_the_person_and_fires_customer_erased(
+    api_client, session, settings
+):
+    hook = create_endpoint(
+        session, WebhookSettings(allowed_hosts=frozenset({"127.0.0.1:9"})),
+        url="http://127.0.0.1:9/hook",
+    )  # fmt: skip
+    session.commit()
+    make_person(session, settings)  # its answer, task and stage moves are webhook events now
+    session.commit()
+    assert find_everywhere(session, NAME, EMAIL, EXTERNAL_ID).get("webhook_events.body")
+
+    assert api_client.send("DELETE", f"/customers/{EXTERNAL_ID}").status_code == 204
+
+    session.expire_all()
+    assert find_everywhere(session, NAME, EMAIL, EXTERNAL_ID) == {}
+    erased = session.scalars(
+        select(WebhookEvent).where(WebhookEvent.type == "customer.erased")
+    ).one()
+    body = erased.payload["data"]
+    assert set(body) == {"erasure_id", "erased_at"}
+    assert (
+        session.scalars(select(WebhookDelivery).where(WebhookDelivery.event_id == erased.id))
+        .one()
+        .endpoint_id
+        == hook.id
+    )
