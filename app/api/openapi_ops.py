@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from app.api import privacy_models as privacy
 from app.api import response_models as out
+from app.api import webhook_models as hooks
 from app.api.bounces import BounceReport
 from app.api.embeds import SecretBody
 from app.api.invitations import InvitationsQuery
@@ -31,6 +32,13 @@ from app.api.schemas import (
 from app.api.schemas import Query as QueryModel
 from app.api.survey_schemas import SurveyCreateFull, SurveyUpdateFull
 from app.api.theme_schemas import ThemeCreate, ThemeUpdate
+from app.api.webhook_schemas import (
+    DeliveriesQuery,
+    Resend,
+    SecretRotate,
+    WebhookCreate,
+    WebhookUpdate,
+)
 from app.embed import response_models as widget
 from app.embed.schemas import AnswerBody, DisplayBody, FollowBody, VisitBody
 from surveys.models import KINDS
@@ -128,6 +136,40 @@ OPERATIONS: dict[str, Op] = {
         body=CustomerUpsert,
     ),
     "api.read_customer": Op("Customers", "Read a customer", {200: out.CustomerOut}),
+    # Webhooks
+    "api.list_webhooks": Op("Webhooks", "List webhook endpoints", {200: hooks.WebhookList}),
+    "api.create_webhook": Op(
+        "Webhooks",
+        "Add a webhook endpoint (its secret is returned this once)",
+        {201: hooks.WebhookWithSecret},
+        body=WebhookCreate,
+    ),
+    "api.get_webhook": Op("Webhooks", "Read a webhook endpoint", {200: hooks.WebhookOut}),
+    "api.update_webhook": Op(
+        "Webhooks", "Change a webhook endpoint", {200: hooks.WebhookOut}, body=WebhookUpdate
+    ),
+    "api.delete_webhook": Op("Webhooks", "Delete a webhook endpoint", {204: None}),
+    "api.rotate_webhook_secret": Op(
+        "Webhooks",
+        "Rotate the signing secret (both sign for the grace period)",
+        {200: hooks.WebhookWithSecret},
+        body=SecretRotate,
+    ),
+    "api.list_webhook_deliveries": Op(
+        "Webhooks",
+        "The delivery log: each delivery with its attempts and the body sent",
+        {200: hooks.DeliveryPage},
+        query=DeliveriesQuery,
+    ),
+    "api.replay_webhook_delivery": Op(
+        "Webhooks", "Send a delivery again now (same webhook-id)", {202: hooks.DeliveryOut}
+    ),
+    "api.resend_webhook_events": Op(
+        "Webhooks",
+        "Re-send the endpoint's events of a time range",
+        {202: hooks.Resent},
+        body=Resend,
+    ),
     "api.export_customer_data": Op(
         "Customers",
         "Export everything Kaiku holds about a customer (admin keys)",

@@ -104,8 +104,11 @@ def test_the_guard_lets_public_addresses_through(address):
 
 def test_urls_must_be_http_without_credentials():
     assert check_url_shape("https://hooks.example.com/x") == ("https", "hooks.example.com", 443)
-    for bad in ("ftp://example.com/", "file:///etc/passwd", "https://user:pw@example.com/",
-                "https://user@example.com/", "http:///nohost", "https://example.com:99999/"):  # fmt: skip
+    bad_urls = (
+        "ftp://example.com/", "file:///etc/passwd", "https://user:pw@example.com/",
+        "https://user@example.com/", "http:///nohost", "https://example.com:99999/",
+    )  # fmt: skip
+    for bad in bad_urls:
         with pytest.raises(ValidationError):
             check_url_shape(bad)
 

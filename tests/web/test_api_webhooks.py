@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.api import webhook_models as hooks
 from surveys.models import WebhookDelivery
 from surveys.staff.apikeys import create_api_key
 from surveys.webhooks import emit
@@ -115,6 +116,9 @@ def test_the_log_shows_each_attempt_and_a_replay_sends_the_same_id(api_client, s
     with api_client.client.application.app_context():
         send_deliveries(list(session.scalars(select(WebhookDelivery.id))))
     log = api_client.get(f"/webhooks/{made['id']}/deliveries").get_json()
+    hooks.DeliveryPage.model_validate(log)  # the spec's models say what the views answer
+    hooks.WebhookWithSecret.model_validate(made)
+    hooks.WebhookList.model_validate(api_client.get("/webhooks").get_json())
     assert [d["event_type"] for d in log["items"]] == ["customer.stage_changed", "referral.created"]
     item = log["items"][1]
     (sent,) = [r for r in receiver.received if r.headers["webhook-id"] == item["webhook_id"]]
