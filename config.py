@@ -132,6 +132,7 @@ class Config:
     WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 15)
     WEBHOOK_ROTATION_GRACE_HOURS = _env_int("WEBHOOK_ROTATION_GRACE_HOURS", 24)
     WEBHOOK_SWEEP_EVERY_SECONDS = _env_int("WEBHOOK_SWEEP_EVERY_SECONDS", 5)
+    WEBHOOK_LOG_DAYS = _env_int("WEBHOOK_LOG_DAYS", 30)
 
     # "auto": eager when REDIS_URL does not answer (the demo); "1": always eager; "0": never.
     CELERY_EAGER = _env("CELERY_EAGER", "0")

@@ -97,6 +97,11 @@ def celery_init_app(app: Flask) -> Celery:
             "task": "kaiku.escalate_overdue_rescue_tasks",
             "schedule": timedelta(seconds=app.config["ESCALATE_EVERY_SECONDS"]),
         },
+        # The webhook delivery log past WEBHOOK_LOG_DAYS (surveys.webhooks.pruning).
+        "prune-webhook-log": {
+            "task": "kaiku.prune_webhook_log",
+            "schedule": crontab(minute=45, hour=3),
+        },
         # Comments past their retention (surveys.privacy.retention); a no-op when none is set.
         "apply-retention": {
             "task": "kaiku.apply_retention",

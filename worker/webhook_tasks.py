@@ -21,11 +21,13 @@ from celery import shared_task
 from flask import current_app
 
 from app.extensions import db
+from surveys.kernel import clock
 from surveys.mail.webhook_notices import queue_endpoint_disabled_emails
 from surveys.webhooks import delivery
 from surveys.webhooks.chat import body_for
 from surveys.webhooks.config import WebhookSettings
 from surveys.webhooks.events import DELIVER_LIST_TASK, DELIVER_TASK
+from surveys.webhooks.pruning import prune_log
 from surveys.webhooks.sending import Result, post
 from surveys.webhooks.signing import headers
 from surveys.webhooks.ssrf import guarded_session
@@ -161,3 +163,11 @@ def sweep_webhook_deliveries() -> int:
             except Exception:
                 log.exception("could not offer %d webhook deliveries", len(chunk))
     return len(ids)
+
+
+@shared_task(name="kaiku.prune_webhook_log")
+def prune_webhook_log() -> int:
+    """Drop the delivery log older than WEBHOOK_LOG_DAYS (``surveys.webhooks.pruning``)."""
+    pruned = prune_log(db.session, clock.now() - _settings().keep_log)
+    db.session.commit()
+    return pruned

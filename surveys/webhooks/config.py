@@ -18,6 +18,8 @@ class WebhookSettings:
     rotation_grace: timedelta = timedelta(hours=24)
     # A first attempt whose message was lost is offered again by the sweeper after this.
     sweep_after: timedelta = timedelta(seconds=40)
+    # The delivery log (events, deliveries, attempts) is kept this long (surveys.webhooks.pruning).
+    keep_log: timedelta = timedelta(days=30)
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> "WebhookSettings":
@@ -28,4 +30,5 @@ class WebhookSettings:
             timeout=float(config.get("WEBHOOK_TIMEOUT_SECONDS", 15)),
             rotation_grace=timedelta(hours=config.get("WEBHOOK_ROTATION_GRACE_HOURS", 24)),
             sweep_after=timedelta(seconds=config.get("SWEEP_AFTER_SECONDS", 40)),
+            keep_log=timedelta(days=config.get("WEBHOOK_LOG_DAYS", 30)),
         )
