@@ -112,6 +112,8 @@ def samples(session) -> dict[str, str]:
         "admin.edit_rule": f"/admin/surveys/{survey.id}/rules/{rule.id}",
         "admin.new_rule": f"/admin/surveys/{survey.id}/rules/new",
         "admin.webhook": f"/admin/webhooks/{hook.id}",
+        "admin.edit_webhook": f"/admin/webhooks/{hook.id}/edit",
+        "admin.delete_webhook": f"/admin/webhooks/{hook.id}/delete",
         "customers.customer": f"/customers/{customer.id}",
         "customers.erase": f"/customers/{customer.id}/erase",
         "embed.widget": f"/embed/{survey.key}?lang=fi",  # the widget's page, on its own
