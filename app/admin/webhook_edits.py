@@ -18,7 +18,7 @@ from app.admin.webhooks import render_detail
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.form_errors import domain_check
-from surveys.kernel.errors import KaikuError
+from surveys.kernel.errors import KaikuError, ValidationError
 from surveys.models import WebhookDelivery, WebhookEndpoint
 from surveys.webhooks import endpoints
 from surveys.webhooks.config import WebhookSettings
@@ -56,6 +56,11 @@ def edit_webhook(endpoint_id: int) -> ResponseReturnValue:
     )
     if exc is not None:
         put_errors(form, exc)
+        if "url" in exc.fields:  # the service stopped at the URL: the filter's word too
+            try:
+                endpoints.clean_event_types(form.changes()["event_types"])  # type: ignore[arg-type]
+            except ValidationError as more:
+                put_errors(form, more)
     elif valid:
         db.session.commit()
         flash("Endpoint saved.", "success")
@@ -98,6 +103,9 @@ def resend_webhook(endpoint_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_detail(endpoint, resend=form, status_code=422)
     start, end = form.moments()
+    if end <= start:
+        form.end.errors = ["“To” must be after “From”."]
+        return render_detail(endpoint, resend=form, status_code=422)
     try:
         ids = endpoints.resend(db.session, endpoint, start, end)
     except KaikuError as exc:

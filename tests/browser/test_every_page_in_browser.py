@@ -208,6 +208,11 @@ def test_every_page_at_375_and_1280_px(live_app, live_server, browser, session, 
         page.get_by_role("button", name=re.compile(r"Create (the first|a new) secret")).click()
         page.wait_for_load_state("load")
         inspect(page, page.url, width, report, errors, problems)
+        # So is a webhook's rotated secret.
+        page.goto(live_server + next(p for p in pages if re.search(r"/webhooks/\d+$", p)))
+        page.get_by_role("button", name="Rotate the secret").click()
+        page.wait_for_load_state("load")
+        inspect(page, page.url, width, report, errors, problems)
         context.close()
         # The respondent's walk, signed out, in the customer's own browser.
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)

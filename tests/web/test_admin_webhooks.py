@@ -164,6 +164,17 @@ def test_a_bad_edit_shows_the_error_on_its_field_and_saves_nothing(
     )  # fmt: skip
 
 
+def test_a_bad_url_and_an_empty_choice_are_both_shown_at_once(admin_client, session):
+    endpoint = _endpoint(session)
+    page = admin_client.post(
+        f"/admin/webhooks/{endpoint.id}/edit",
+        data={"url": "http://10.1.2.3/", "kind": "standard", "event_filter": "chosen"},
+    )
+    body = page.get_data(as_text=True)
+    assert page.status_code == 422 and "There are 2 problems" in body
+    assert 'id="url-error"' in body and 'id="event_types-error"' in body
+
+
 def test_rotating_shows_the_new_secret_once_with_the_old_ones_expiry(admin_client, session):
     endpoint = _endpoint(session)
     old = endpoint.secret
