@@ -58,7 +58,7 @@ def edit_webhook(endpoint_id: int) -> ResponseReturnValue:
         put_errors(form, exc)
         if "url" in exc.fields:  # the service stopped at the URL: the filter's word too
             try:
-                endpoints.clean_event_types(form.changes()["event_types"])  # type: ignore[arg-type]
+                endpoints.clean_event_types(form.changes()["event_types"])
             except ValidationError as more:
                 put_errors(form, more)
     elif valid:
