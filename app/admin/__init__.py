@@ -16,5 +16,6 @@ from app.admin import (  # noqa: E402,F401
     staff,
     staff_security,
     surveys,
+    webhook_edits,
     webhooks,
 )

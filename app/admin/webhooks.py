@@ -2,44 +2,34 @@
 every attempt and the body sent, and replaying a delivery. Admins only, like the API's writes;
 the secret is shown once, on the page that answers the creation."""
 
+from decimal import Decimal
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.admin import bp
+from app.admin.webhook_forms import (
+    KIND_LABELS,
+    ConfirmForm,
+    EndpointForm,
+    ResendForm,
+    RotateForm,
+)
 from app.auth.decorators import role_required
 from app.extensions import db
+from surveys.kernel import clock
 from surveys.kernel.errors import KaikuError
-from surveys.models import WEBHOOK_KINDS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from surveys.webhooks import EVENT_TYPES, endpoints
+from surveys.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from surveys.webhooks import endpoints
 from surveys.webhooks.chat import body_for
 from surveys.webhooks.config import WebhookSettings
 
 LOG_ROWS = 50
-KIND_LABELS = {"standard": "Standard (signed JSON)", "slack": "Slack", "teams": "Microsoft Teams"}
-
-
-class EndpointForm(FlaskForm):
-    url = StringField("URL", validators=[DataRequired(), Length(max=2000)])
-    kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS[k]) for k in WEBHOOK_KINDS])
-    event_types = SelectMultipleField(
-        "Events",
-        choices=[SelectChoice(name, name) for name in EVENT_TYPES],
-        option_widget=CheckboxInput(),
-        widget=ListWidget(prefix_label=False),
-    )
-    description = StringField("Description", validators=[Length(max=200)])
-
-
-class ConfirmForm(FlaskForm):
-    """A button's CSRF token."""
 
 
 def _settings() -> WebhookSettings:
+    """The webhook settings of the running app."""
     return WebhookSettings.from_mapping(current_app.config)
 
 
@@ -83,8 +73,18 @@ def create_webhook() -> ResponseReturnValue:
 @bp.get("/webhooks/<int:endpoint_id>")
 @role_required("admin")
 def webhook(endpoint_id: int) -> ResponseReturnValue:
-    """The endpoint and its latest deliveries, each with its attempts and the body sent."""
+    """The endpoint, its secret's rotation and re-send forms, and its latest deliveries."""
     endpoint = db.session.get(WebhookEndpoint, endpoint_id) or abort(404)
+    return render_detail(endpoint)
+
+
+def render_detail(
+    endpoint: WebhookEndpoint,
+    rotate: RotateForm | None = None,
+    resend: ResendForm | None = None,
+    status_code: int = 200,
+) -> ResponseReturnValue:
+    """The endpoint's page: with the forms as sent (their errors shown) when one was refused."""
     status = request.args.get("status") or None
     stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
     if status in ("pending", "sending", "succeeded", "failed"):
@@ -99,7 +99,8 @@ def webhook(endpoint_id: int) -> ResponseReturnValue:
         ):
             attempts[attempt.delivery_id].append(attempt)
     base_url = current_app.config["BASE_URL"]
-    return render_template(
+    grace = _settings().rotation_grace.total_seconds() / 3600
+    page = render_template(
         "admin/webhook.html",
         endpoint=endpoint,
         deliveries=deliveries,
@@ -107,8 +108,12 @@ def webhook(endpoint_id: int) -> ResponseReturnValue:
         bodies={d.id: body_for(endpoint.kind, d.event.body, base_url) for d in deliveries},
         status=status,
         confirm=ConfirmForm(),
+        rotate=rotate or RotateForm(formdata=None, grace_hours=Decimal(f"{grace:g}")),
+        resend=resend or ResendForm(formdata=None),
         kinds=KIND_LABELS,
+        now=clock.now(),
     )
+    return page, status_code
 
 
 @bp.post("/webhooks/<int:endpoint_id>/toggle")

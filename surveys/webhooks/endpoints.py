@@ -92,11 +92,15 @@ def create_endpoint(
 def update_endpoint(
     session: Session, endpoint: WebhookEndpoint, settings: WebhookSettings, changes: dict[str, Any]
 ) -> None:
-    """Apply ``changes`` (url, event_types, description, enabled); turning an endpoint back on
-    clears why it was off and its run of failures. Flushes.
+    """Apply ``changes`` (url, kind, event_types, description, enabled); turning an endpoint
+    back on clears why it was off and its run of failures. Flushes.
 
-    :raises ValidationError: a bad URL or event type.
+    :raises ValidationError: a bad URL, kind or event type.
     """
+    if "kind" in changes:
+        if changes["kind"] not in WEBHOOK_KINDS:
+            raise ValidationError(f"Unknown kind {changes['kind']!r}.", fields={"kind": "unknown"})
+        endpoint.kind = changes["kind"]
     if "url" in changes:
         endpoint.url = validate_url(changes["url"], settings.allowed_hosts)
     if "event_types" in changes:

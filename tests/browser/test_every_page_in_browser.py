@@ -112,6 +112,8 @@ def samples(session) -> dict[str, str]:
         "admin.edit_rule": f"/admin/surveys/{survey.id}/rules/{rule.id}",
         "admin.new_rule": f"/admin/surveys/{survey.id}/rules/new",
         "admin.webhook": f"/admin/webhooks/{hook.id}",
+        "admin.edit_webhook": f"/admin/webhooks/{hook.id}/edit",
+        "admin.delete_webhook": f"/admin/webhooks/{hook.id}/delete",
         "customers.customer": f"/customers/{customer.id}",
         "customers.erase": f"/customers/{customer.id}/erase",
         "embed.widget": f"/embed/{survey.key}?lang=fi",  # the widget's page, on its own
@@ -204,6 +206,11 @@ def test_every_page_at_375_and_1280_px(live_app, live_server, browser, session, 
         # The new embed secret's page answers a POST: reached by its button.
         page.goto(live_server + next(path for path in pages if path.endswith("/embed")))
         page.get_by_role("button", name=re.compile(r"Create (the first|a new) secret")).click()
+        page.wait_for_load_state("load")
+        inspect(page, page.url, width, report, errors, problems)
+        # So is a webhook's rotated secret.
+        page.goto(live_server + next(p for p in pages if re.search(r"/webhooks/\d+$", p)))
+        page.get_by_role("button", name="Rotate the secret").click()
         page.wait_for_load_state("load")
         inspect(page, page.url, width, report, errors, problems)
         context.close()
