@@ -7,18 +7,19 @@ Most errors follow from the shape (app.api.openapi.implied_errors): a bearer rou
 a JSON body 400, 413, 415 and 422, a query 422, a path parameter 404, the widget 403, 404, 429.
 """
 
-from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
+from app.api import embed_models as embeds
 from app.api import privacy_models as privacy
 from app.api import response_models as out
-from app.api import webhook_models as hooks
 from app.api.bounces import BounceReport
 from app.api.embeds import SecretBody
 from app.api.invitations import InvitationsQuery
 from app.api.lifecycle_schemas import ConversionCreate, CustomerUpsert, EventCreate
+from app.api.openapi_integration_ops import INTEGRATION_OPERATIONS
+from app.api.openapi_op import WRITE, Op
 from app.api.report_schemas import DashboardQuery
 from app.api.rescue_schemas import RescueReportQuery, RescueTaskPatch, RescueTasksListQuery
 from app.api.schemas import (
@@ -32,15 +33,6 @@ from app.api.schemas import (
 from app.api.schemas import Query as QueryModel
 from app.api.survey_schemas import SurveyCreateFull, SurveyUpdateFull
 from app.api.theme_schemas import ThemeCreate, ThemeUpdate
-from app.api.webhook_schemas import (
-    DeliveriesQuery,
-    Resend,
-    SecretRotate,
-    WebhookCreate,
-    WebhookUpdate,
-)
-from app.embed import response_models as widget
-from app.embed.schemas import AnswerBody, DisplayBody, FollowBody, VisitBody
 from surveys.models import KINDS
 from surveys.reports import explorer
 
@@ -79,23 +71,6 @@ class ThemesReportQuery(QueryModel):
     to: Day | None = None
 
 
-@dataclass(frozen=True)
-class Op:
-    """One endpoint's entry: ``answers`` maps each success status to its model (None: no body)."""
-
-    tag: str
-    summary: str
-    answers: dict[int, type[BaseModel] | None]
-    body: type[BaseModel] | None = None
-    body_optional: bool = False
-    query: type[BaseModel] | None = None
-    errors: tuple[int, ...] = ()
-    csv: bool = False  # the 200 may also be text/csv
-    public: bool = False  # no bearer key (the widget's calls, the spec itself)
-    extra: dict = field(default_factory=dict)
-
-
-WRITE = (409,)
 OPERATIONS: dict[str, Op] = {
     "api.openapi_spec": Op("Spec", "This OpenAPI 3.1 document", {200: None}, public=True),
     # Surveys
@@ -110,7 +85,7 @@ OPERATIONS: dict[str, Op] = {
     "api.create_embed_secret": Op(
         "Surveys",
         "Make a new embed signing secret",
-        {201: out.EmbedSecretCreated},
+        {201: embeds.EmbedSecretCreated},
         body=SecretBody,
         body_optional=True,
     ),
@@ -136,40 +111,6 @@ OPERATIONS: dict[str, Op] = {
         body=CustomerUpsert,
     ),
     "api.read_customer": Op("Customers", "Read a customer", {200: out.CustomerOut}),
-    # Webhooks
-    "api.list_webhooks": Op("Webhooks", "List webhook endpoints", {200: hooks.WebhookList}),
-    "api.create_webhook": Op(
-        "Webhooks",
-        "Add a webhook endpoint (its secret is returned this once)",
-        {201: hooks.WebhookWithSecret},
-        body=WebhookCreate,
-    ),
-    "api.get_webhook": Op("Webhooks", "Read a webhook endpoint", {200: hooks.WebhookOut}),
-    "api.update_webhook": Op(
-        "Webhooks", "Change a webhook endpoint", {200: hooks.WebhookOut}, body=WebhookUpdate
-    ),
-    "api.delete_webhook": Op("Webhooks", "Delete a webhook endpoint", {204: None}),
-    "api.rotate_webhook_secret": Op(
-        "Webhooks",
-        "Rotate the signing secret (both sign for the grace period)",
-        {200: hooks.WebhookWithSecret},
-        body=SecretRotate,
-    ),
-    "api.list_webhook_deliveries": Op(
-        "Webhooks",
-        "The delivery log: each delivery with its attempts and the body sent",
-        {200: hooks.DeliveryPage},
-        query=DeliveriesQuery,
-    ),
-    "api.replay_webhook_delivery": Op(
-        "Webhooks", "Send a delivery again now (same webhook-id)", {202: hooks.DeliveryOut}
-    ),
-    "api.resend_webhook_events": Op(
-        "Webhooks",
-        "Re-send the endpoint's events of a time range",
-        {202: hooks.Resent},
-        body=Resend,
-    ),
     "api.export_customer_data": Op(
         "Customers",
         "Export everything Kaiku holds about a customer (admin keys)",
@@ -273,36 +214,5 @@ OPERATIONS: dict[str, Op] = {
         "Themes", "Change a theme", {200: out.ThemeOut}, body=ThemeUpdate, errors=WRITE
     ),
     "api.delete_theme": Op("Themes", "Delete a theme", {204: None}),
-    # The widget's public calls
-    "embed.visit": Op(
-        "Widget",
-        "A page load: may the widget open?",
-        {200: widget.VisitOut},
-        body=VisitBody,
-        public=True,
-    ),  # fmt: skip
-    "embed.display": Op(
-        "Widget",
-        "The widget opened",
-        {201: widget.DisplayOut},
-        body=DisplayBody,
-        public=True,
-        errors=WRITE,
-    ),  # fmt: skip
-    "embed.respond": Op(
-        "Widget",
-        "The score, then the comment",
-        {200: widget.WidgetResponseOut, 201: widget.WidgetResponseOut},
-        body=AnswerBody,
-        public=True,
-        errors=WRITE,
-    ),
-    "embed.dismissal": Op("Widget", "Closed unanswered", {204: None}, body=FollowBody, public=True),
-    "embed.referral": Op(
-        "Widget",
-        "The thank-you's referral poll",
-        {200: widget.WidgetReferral},
-        body=FollowBody,
-        public=True,
-    ),  # fmt: skip
+    **INTEGRATION_OPERATIONS,
 }

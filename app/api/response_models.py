@@ -8,19 +8,13 @@ Fields are required and null where the serializer may write None; extra keys are
 field added to a serializer first is not a breaking change for clients).
 """
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import ConfigDict, Field
 
+from app.api.embed_models import EmbedOut
+from app.api.model_base import Moment, Out
 from surveys.models import KINDS, RESCUE_STATUSES
-
-# ISO 8601 with its UTC offset, or null (app.api.serializers.iso).
-Moment = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})] | None
-
-
-class Out(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
 
 # Errors ---------------------------------------------------------------------------------------
 
@@ -52,24 +46,6 @@ class TriggerRuleOut(Out):
     created_at: Moment
 
 
-class EmbedKeyOut(Out):
-    key_id: str
-    created_at: Moment
-    retires_at: Moment
-
-
-class EmbedOut(Out):
-    """A survey's embed settings with its signing keys' ids and dates; never a secret."""
-
-    key: str
-    allowed_origins: list[str]
-    anonymous: bool
-    triggers: list[dict[str, Any]]
-    mode: Literal["report_only", "enforce"]
-    dismiss_days: int
-    keys: list[EmbedKeyOut]
-
-
 class SurveyOut(Out):
     id: int
     key: str
@@ -92,20 +68,6 @@ class SurveyOut(Out):
 
 class SurveyList(Out):
     items: list[SurveyOut]
-
-
-class EmbedSecretRetiring(Out):
-    key_id: str
-    retires_at: Moment
-
-
-class EmbedSecretCreated(Out):
-    """The new signing secret, returned this once."""
-
-    key_id: str
-    secret: str
-    created_at: Moment
-    retiring: list[EmbedSecretRetiring]
 
 
 # Customers, events, invitations, bounces ------------------------------------------------------

@@ -1,15 +1,9 @@
 """The webhook calls' answer models for the OpenAPI spec (``app.api.webhooks``); the views build
 the same shapes (``endpoint_json``, ``delivery_json``), checked against these in a test."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
-
-Moment = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})] | None
-
-
-class Out(BaseModel):
-    model_config = ConfigDict(extra="allow")
+from app.api.model_base import Moment, Out
 
 
 class WebhookOut(Out):

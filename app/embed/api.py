@@ -23,10 +23,10 @@ from flask_babel import force_locale, gettext
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
+from app.api.errors import json_error
 from app.api.parsing import json_body
 from app.embed import bp, cors
 from app.embed.schemas import AnswerBody, DisplayBody, FollowBody, VisitBody
-from app.errors import error_body
 from app.extensions import db, limiter
 from app.inputs import keeps_text
 from surveys.answers.recording import response_for
@@ -187,7 +187,7 @@ def display(survey_key: str) -> ResponseReturnValue:
             db.session, g.survey, g.embed, visitor, now=now, settings=_settings()
         )
         db.session.commit()
-        return _error(409, "not_eligible", f"Not shown: {seen.reason}.")
+        return json_error(409, "not_eligible", f"Not shown: {seen.reason}.")
     db.session.commit()
     return {
         "display": opened.token if opened else None,
@@ -273,7 +273,3 @@ def _referral_json(response) -> dict[str, Any]:  # noqa: ANN001
         "url": referral_url(_settings(), found) if found else None,
         "reward": reward_text(found.programme, language) if found else None,
     }
-
-
-def _error(status: int, code: str, message: str) -> ResponseReturnValue:
-    return error_body(code, message), status

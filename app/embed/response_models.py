@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.api.response_models import Out
+from app.api.model_base import Out
 
 
 class VisitOut(Out):
