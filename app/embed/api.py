@@ -31,7 +31,6 @@ from app.extensions import db, limiter
 from app.inputs import keeps_text
 from surveys.answers.recording import response_for
 from surveys.catalog.scoring import categorize
-from surveys.delivery.invitations import find_invitation
 from surveys.embed import answers, visits
 from surveys.embed.identity import Visitor, identify, raise_if_refused
 from surveys.embed.policy import embed_of
@@ -244,10 +243,7 @@ def referral(survey_key: str) -> ResponseReturnValue:
 def _display_invitation(token: str | None, visitor: Visitor):  # noqa: ANN202
     if not token:
         return None
-    invitation = find_invitation(db.session, token, allow_expired=True)
-    if invitation.survey_id != g.survey.id or invitation.customer_id != visitor.customer.id:
-        raise NotFoundError("This display is not this customer's.", fields={"display": "unknown"})
-    return invitation
+    return answers.display_invitation(db.session, g.survey, visitor, token, allow_expired=True)
 
 
 def _response_json(response, display: str | None) -> dict[str, Any]:  # noqa: ANN001

@@ -86,12 +86,7 @@ def _invitation(
     settings: Settings,
 ) -> Invitation:
     if display:
-        invitation = find_invitation(session, display)
-        if invitation.survey_id != survey.id or invitation.customer_id != visitor.customer.id:
-            raise NotFoundError(
-                "This display is not this customer's.", fields={"display": "unknown"}
-            )
-        return invitation
+        return display_invitation(session, survey, visitor, display)
     if visitor.anonymous:
         return _anonymous_invitation(session, survey, visitor, idempotency_key, now, settings)
     _lock_customer(session, survey, visitor)
@@ -103,6 +98,20 @@ def _invitation(
     if score is None:
         raise ValidationError("Choose a score first.", fields={"score": "required"})
     return new_embed_invitation(session, survey, visitor, now=now, settings=settings).invitation
+
+
+def display_invitation(
+    session: Session, survey: Survey, visitor: Visitor, token: str, *, allow_expired: bool = False
+) -> Invitation:
+    """The invitation a display token opened, when it is this survey's and this visitor's.
+
+    :raises NotFoundError: unknown, or someone else's. :raises InvitationExpiredError: closed
+        (unless ``allow_expired``: a dismissal or a referral poll may name a closed one).
+    """
+    invitation = find_invitation(session, token, allow_expired=allow_expired)
+    if invitation.survey_id != survey.id or invitation.customer_id != visitor.customer.id:
+        raise NotFoundError("This display is not this customer's.", fields={"display": "unknown"})
+    return invitation
 
 
 def _recent_answer(
